@@ -1,0 +1,74 @@
+// StructStore: every struct of a document, per client, in clock order without gaps
+// (Yjs utils/StructStore.js), plus the pending structs and deletes that wait for missing
+// dependencies.
+//
+// Owns its structs: Add() takes ownership; Replace() and RemoveRange() free what they drop.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "crdt/id.h"
+#include "crdt/state_vector.h"
+
+namespace symphony::crdt {
+
+struct Item;
+class Transaction;
+
+// Structs that could not be integrated yet: an update (format v2) holding them, and for each
+// client the smallest clock we are missing.
+struct PendingStructs {
+  StateVector missing;
+  std::vector<uint8_t> update;
+};
+
+class StructStore {
+ public:
+  using Structs = std::vector<Item*>;
+
+  StructStore() = default;
+  StructStore(const StructStore&) = delete;
+  StructStore& operator=(const StructStore&) = delete;
+  ~StructStore();
+
+  // nullptr when the client has no structs.
+  Structs* Get(ClientId client);
+  const Structs* Get(ClientId client) const;
+  // Clients in first-seen order.
+  const std::vector<ClientId>& client_order() const { return order_; }
+
+  Clock GetState(ClientId client) const;
+  StateVector GetStateVector() const;
+  // Appends a struct (must start at the client's current state). Takes ownership.
+  void Add(Item* s);
+
+  // Index of the struct containing `clock`; -1 if none (the caller's input was inconsistent).
+  static int64_t FindIndex(const Structs& structs, Clock clock);
+  // The struct containing id, or nullptr.
+  Item* Find(ID id) const;
+  // Like FindIndex, but splits so that a struct starts at `clock`.
+  int64_t FindIndexCleanStart(Transaction& tr, Structs& structs, Clock clock);
+  Item* GetItemCleanStart(Transaction& tr, ID id);
+  // The struct ending at id (split if needed; GC structs are never split).
+  Item* GetItemCleanEnd(Transaction& tr, ID id);
+  // Puts `replacement` where `old` is and frees `old`.
+  void Replace(Item* old, Item* replacement);
+
+  // Calls f(Item*) for every struct overlapping [clock, clock + len), splitting at both ends.
+  template <class F>
+  void IterateStructs(Transaction& tr, Structs& structs, Clock clock, uint64_t len, F&& f);
+
+  std::optional<PendingStructs> pending_structs;
+  std::optional<std::vector<uint8_t>> pending_ds;  // an update (v2) with only deletes
+
+ private:
+  std::unordered_map<ClientId, Structs> clients_;
+  std::vector<ClientId> order_;
+};
+
+}  // namespace symphony::crdt
+
+#include "crdt/struct_store_inl.h"

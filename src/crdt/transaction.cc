@@ -1,0 +1,214 @@
+#include "crdt/transaction.h"
+
+#include <algorithm>
+
+#include "crdt/codec/update_encoder.h"
+#include "crdt/doc.h"
+#include "crdt/item.h"
+#include "crdt/struct_store.h"
+#include "crdt/types/abstract_type.h"
+#include "crdt/types/text.h"
+#include "crdt/update_writer.h"
+
+namespace symphony::crdt {
+
+Transaction::Transaction(Doc& doc, const void* origin, bool local)
+    : before_state(doc.store().GetStateVector()), doc_(&doc), origin_(origin), local_(local) {}
+
+Clock Transaction::BeforeClock(ClientId client) const {
+  auto it = before_state.find(client);
+  return it == before_state.end() ? 0 : it->second;
+}
+
+void Transaction::AddChangedType(AbstractType* type, const std::string* parent_sub) {
+  Item* item = type->item();
+  if (item != nullptr && !(item->id.clock < BeforeClock(item->id.client) && !item->deleted())) {
+    return;
+  }
+  auto [it, inserted] = changed_index_.try_emplace(type, changed.size());
+  if (inserted) changed.emplace_back(type, std::vector<std::optional<std::string>>{});
+  auto& subs = changed[it->second].second;
+  std::optional<std::string> key;
+  if (parent_sub) key = *parent_sub;
+  if (std::find(subs.begin(), subs.end(), key) == subs.end()) subs.push_back(std::move(key));
+}
+
+void Transaction::RemoveChangedType(AbstractType* type) {
+  auto it = changed_index_.find(type);
+  if (it == changed_index_.end()) return;
+  const size_t i = it->second;
+  changed.erase(changed.begin() + i);
+  changed_index_.erase(it);
+  for (auto& [t, idx] : changed_index_) {
+    if (idx > i) idx--;
+  }
+}
+
+bool Transaction::WriteUpdate(UpdateEncoder& enc) {
+  bool any_new = false;
+  for (const auto& [client, clock] : after_state) {
+    auto b = before_state.find(client);
+    if (b == before_state.end() || b->second != clock) any_new = true;
+  }
+  if (delete_set.empty() && !any_new) return false;
+  delete_set.SortAndMerge();
+  WriteClientsStructs(enc, doc_->store(), before_state);
+  delete_set.Write(enc);
+  return true;
+}
+
+namespace {
+
+// Yjs tryToMergeWithLefts: merges structs[pos] into its left neighbours while possible and
+// frees the merged structs. Returns how many were merged away.
+size_t TryToMergeWithLefts(StructStore::Structs& structs, size_t pos) {
+  Item* right = structs[pos];
+  Item* left = structs[pos - 1];
+  size_t i = pos;
+  for (; i > 0; right = left, left = i >= 2 ? structs[--i - 1] : (--i, nullptr)) {
+    if (left->deleted() == right->deleted() && left->kind == right->kind && left->MergeWith(right)) {
+      if (right->is_item() && right->parent_sub && right->parent &&
+          right->parent->MapGet(*right->parent_sub) == right) {
+        right->parent->MapSet(right->parent_sub, left);
+      }
+      continue;
+    }
+    break;
+  }
+  const size_t merged = pos - i;
+  if (merged) {
+    auto first = structs.begin() + (pos + 1 - merged);
+    for (auto it = first; it != first + merged; ++it) delete *it;
+    structs.erase(first, first + merged);
+  }
+  return merged;
+}
+
+void TryGcDeleteSet(const DeleteSet& ds, StructStore& store) {
+  for (const auto& [client, dels] : ds.clients()) {
+    StructStore::Structs* structs = store.Get(client);
+    if (!structs) continue;
+    for (size_t di = dels.size(); di-- > 0;) {
+      const DeleteRange& d = dels[di];
+      const Clock end = d.clock + d.len;
+      int64_t si = StructStore::FindIndex(*structs, d.clock);
+      if (si < 0) continue;
+      for (size_t i = static_cast<size_t>(si); i < structs->size(); i++) {
+        Item* s = (*structs)[i];
+        if (s->id.clock >= end) break;
+        if (s->is_item() && s->deleted() && !s->keep()) s->GC(store, false);
+      }
+    }
+  }
+}
+
+void TryMergeDeleteSet(const DeleteSet& ds, StructStore& store) {
+  for (const auto& [client, dels] : ds.clients()) {
+    StructStore::Structs* structs = store.Get(client);
+    if (!structs) continue;
+    for (size_t di = dels.size(); di-- > 0;) {
+      const DeleteRange& d = dels[di];
+      int64_t found = StructStore::FindIndex(*structs, d.clock + d.len - 1);
+      if (found < 0) continue;
+      int64_t si = std::min<int64_t>(static_cast<int64_t>(structs->size()) - 1, 1 + found);
+      while (si > 0 && (*structs)[si]->id.clock >= d.clock) {
+        si -= 1 + static_cast<int64_t>(TryToMergeWithLefts(*structs, static_cast<size_t>(si)));
+      }
+    }
+  }
+}
+
+void CallObservers(Transaction& tr) {
+  // Observers may not be removed while we iterate: copy the list.
+  auto changed = tr.changed;
+  std::vector<std::pair<AbstractType*, std::vector<TypeEvent>>> deep;
+  for (auto& [type, subs] : changed) {
+    if (type->item() && type->item()->deleted()) continue;
+    type->CallObserver(tr, subs);
+    bool any_deep = false;
+    for (AbstractType* t = type; t; t = t->parent()) any_deep = any_deep || t->has_deep_observers();
+    if (!any_deep) continue;
+    TypeEvent ev;
+    ev.target = type;
+    ev.transaction = &tr;
+    for (const auto& s : subs) {
+      if (s) ev.keys_changed.push_back(*s); else ev.child_list_changed = true;
+    }
+    for (AbstractType* t = type; t; t = t->parent()) {
+      auto it = std::find_if(deep.begin(), deep.end(), [&](auto& e) { return e.first == t; });
+      if (it == deep.end()) {
+        deep.emplace_back(t, std::vector<TypeEvent>{});
+        it = deep.end() - 1;
+      }
+      it->second.push_back(ev);
+    }
+  }
+  for (auto& [type, events] : deep) {
+    if (!type->has_deep_observers() || (type->item() && type->item()->deleted())) continue;
+    type->CallDeepObservers(events);
+  }
+}
+
+void CleanupOne(Doc& doc, Transaction& tr) {
+  StructStore& store = doc.store();
+  DeleteSet& ds = tr.delete_set;
+  ds.SortAndMerge();
+  tr.after_state = store.GetStateVector();
+  CallObservers(tr);
+  if (tr.need_formatting_cleanup) CleanupYTextAfterTransaction(tr);
+
+  if (doc.gc()) TryGcDeleteSet(ds, store);
+  TryMergeDeleteSet(ds, store);
+  for (const auto& [client, clock] : tr.after_state) {
+    const Clock before = tr.BeforeClock(client);
+    if (before == clock) continue;
+    StructStore::Structs* structs = store.Get(client);
+    int64_t found = StructStore::FindIndex(*structs, before);
+    const int64_t first_change = std::max<int64_t>(found, 1);
+    for (int64_t i = static_cast<int64_t>(structs->size()) - 1; i >= first_change;) {
+      i -= 1 + static_cast<int64_t>(TryToMergeWithLefts(*structs, static_cast<size_t>(i)));
+    }
+  }
+  for (size_t k = tr.merge_structs.size(); k-- > 0;) {
+    const ID id = tr.merge_structs[k];
+    StructStore::Structs* structs = store.Get(id.client);
+    if (!structs) continue;
+    const int64_t pos = StructStore::FindIndex(*structs, id.clock);
+    if (pos < 0) continue;
+    if (static_cast<size_t>(pos) + 1 < structs->size() &&
+        TryToMergeWithLefts(*structs, static_cast<size_t>(pos) + 1) > 1) {
+      continue;
+    }
+    if (pos > 0) TryToMergeWithLefts(*structs, static_cast<size_t>(pos));
+  }
+  if (!tr.local()) {
+    auto a = tr.after_state.find(doc.client_id());
+    auto b = tr.before_state.find(doc.client_id());
+    const bool a_has = a != tr.after_state.end();
+    const bool b_has = b != tr.before_state.end();
+    if (a_has != b_has || (a_has && a->second != b->second)) {
+      // Someone else is writing with our client id: take a new one, as Yjs does.
+      doc.set_client_id(GenerateClientId());
+    }
+  }
+  // Observers may unsubscribe while being called: iterate over a copy.
+  auto observers = doc.update_observers();
+  for (const auto& obs : observers) {
+    auto enc = MakeUpdateEncoder(obs.format);
+    if (tr.WriteUpdate(*enc)) {
+      std::vector<uint8_t> update = enc->Finish();
+      obs.f(update, tr);
+    }
+  }
+}
+
+}  // namespace
+
+void CleanupTransactions(Doc& doc) {
+  auto& cleanups = doc.transaction_cleanups();
+  // Cleanup may start new transactions (formatting cleanup); they are appended and handled here.
+  for (size_t i = 0; i < cleanups.size(); i++) CleanupOne(doc, *cleanups[i]);
+  cleanups.clear();
+}
+
+}  // namespace symphony::crdt

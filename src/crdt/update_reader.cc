@@ -1,0 +1,394 @@
+#include "crdt/update_reader.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "crdt/codec/update_decoder.h"
+#include "crdt/codec/update_encoder.h"
+#include "crdt/delete_set.h"
+#include "crdt/doc.h"
+#include "crdt/item.h"
+#include "crdt/lib0/decoder.h"
+#include "crdt/struct_store.h"
+#include "crdt/transaction.h"
+#include "crdt/updates.h"
+
+namespace symphony::crdt {
+
+namespace {
+
+// Clocks past this cannot come from a JS client (Number.MAX_SAFE_INTEGER).
+constexpr uint64_t kMaxClock = lib0::kMaxSafeInteger;
+
+// One client's decoded structs. `end` is the logical length: Yjs empties a list that went
+// pending, but we keep the pointers to free the structs at the end.
+struct RefList {
+  ClientId client = 0;
+  std::vector<Item*> refs;
+  size_t i = 0;
+  size_t end = 0;
+};
+
+struct Decoded {
+  std::deque<RefList> lists;                      // decode order; owns the structs
+  std::unordered_map<ClientId, RefList*> by_client;  // what Yjs's clientRefs map holds
+  std::vector<std::pair<Item*, std::string>> root_refs;  // items whose parent is a root name
+  std::vector<std::pair<ClientId, DeleteSet::Ranges>> ds;  // in encoded order
+
+  Decoded() = default;
+  Decoded(const Decoded&) = delete;
+  ~Decoded() {
+    for (auto& l : lists) {
+      for (Item* s : l.refs) delete s;
+    }
+  }
+};
+
+// Yjs readClientsStructRefs, but pure: root types are resolved by the caller afterwards.
+void DecodeStructs(UpdateDecoder& dec, Doc& doc, Decoded& out, size_t input_size) {
+  auto& rest = dec.rest();
+  // Each struct takes at least one byte of some stream, but v2 run-length columns can repeat a
+  // value for free; this bound keeps a tiny hostile update from declaring billions of structs.
+  const uint64_t max_structs = 8 * static_cast<uint64_t>(input_size) + 64;
+  uint64_t total = 0;
+  const uint64_t num_clients = rest.ReadVarUint();
+  for (uint64_t c = 0; c < num_clients && !dec.failed(); c++) {
+    const uint64_t n = rest.ReadVarUint();
+    const ClientId client = dec.ReadClient();
+    Clock clock = rest.ReadVarUint();
+    if (dec.failed()) return;
+    total += n;
+    if (total > max_structs) {
+      rest.Fail(StatusCode::kLimit, "more structs than the update's size allows");
+      return;
+    }
+    RefList& list = out.lists.emplace_back();
+    list.client = client;
+    list.refs.reserve(std::min<uint64_t>(n, rest.remaining() + 16));
+    out.by_client[client] = &list;
+    for (uint64_t k = 0; k < n && !dec.failed(); k++) {
+      const uint8_t info = dec.ReadInfo();
+      if (dec.failed()) return;
+      Item* s = nullptr;
+      const uint8_t ref = info & kInfoContentMask;
+      if (ref == 0) {
+        const uint64_t len = dec.ReadLen();
+        s = Item::NewGC(ID{client, clock}, len);
+      } else if (ref == 10) {
+        const uint64_t len = rest.ReadVarUint();
+        s = Item::NewSkip(ID{client, clock}, len);
+      } else {
+        s = new Item();
+        s->id = ID{client, clock};
+        if (info & kInfoOrigin) {
+          s->has_origin = true;
+          s->origin = dec.ReadLeftId();
+        }
+        if (info & kInfoRightOrigin) {
+          s->has_right_origin = true;
+          s->right_origin = dec.ReadRightId();
+        }
+        const bool cant_copy_parent = (info & (kInfoOrigin | kInfoRightOrigin)) == 0;
+        if (cant_copy_parent) {
+          if (dec.ReadParentInfo()) {
+            out.root_refs.emplace_back(s, dec.ReadStringUtf8());
+            s->parent_kind = ParentKind::kRootName;
+          } else {
+            s->parent_kind = ParentKind::kId;
+            s->parent_id = dec.ReadLeftId();
+          }
+          if (info & kInfoParentSub) s->parent_sub = doc.InternKey(dec.ReadStringUtf8());
+        }
+        s->content = ReadContent(dec, info);
+        s->length = s->content.length();
+        s->info = s->content.countable() ? Item::kCountable : 0;
+      }
+      list.refs.push_back(s);
+      if (dec.failed()) return;
+      if (s->length == 0) {
+        rest.Fail(StatusCode::kInvalid, "struct of length 0");
+        return;
+      }
+      if (s->length > kMaxClock - clock) {
+        rest.Fail(StatusCode::kOverflow, "clock past 2^53");
+        return;
+      }
+      clock += s->length;
+    }
+    list.end = list.refs.size();
+  }
+}
+
+void DecodeDeleteSet(DsDecoder& dec, Decoded& out) {
+  auto& rest = dec.rest();
+  const uint64_t num_clients = rest.ReadVarUint();
+  for (uint64_t c = 0; c < num_clients && !dec.failed(); c++) {
+    dec.ResetDsCurVal();
+    const ClientId client = rest.ReadVarUint();
+    const uint64_t n = rest.ReadVarUint();
+    if (dec.failed()) return;
+    if (n > rest.remaining() + 1) {
+      // v1 ranges take two bytes each; v2 at least one in the rest stream.
+      rest.Fail(StatusCode::kTruncated, "delete set longer than the update");
+      return;
+    }
+    DeleteSet::Ranges ranges;
+    ranges.reserve(n);
+    for (uint64_t k = 0; k < n && !dec.failed(); k++) {
+      const Clock clock = dec.ReadDsClock();
+      const uint64_t len = dec.ReadDsLen();
+      if (clock > kMaxClock || len > kMaxClock) {
+        rest.Fail(StatusCode::kOverflow, "delete range past 2^53");
+        return;
+      }
+      ranges.push_back(DeleteRange{clock, len});
+    }
+    out.ds.emplace_back(client, std::move(ranges));
+  }
+}
+
+std::vector<uint8_t> EncodeRestStructs(const std::map<ClientId, std::vector<Item*>>& rest) {
+  auto enc = MakeUpdateEncoder(UpdateFormat::kV2);
+  enc->rest().WriteVarUint(rest.size());
+  for (auto it = rest.rbegin(); it != rest.rend(); ++it) {
+    const auto& structs = it->second;
+    enc->rest().WriteVarUint(structs.size());
+    enc->WriteClient(it->first);
+    enc->rest().WriteVarUint(structs[0]->id.clock);
+    for (const Item* s : structs) s->Write(*enc, 0);
+  }
+  enc->rest().WriteVarUint(0);  // no deletes
+  return enc->Finish();
+}
+
+struct RestStructs {
+  StateVector missing;
+  std::vector<uint8_t> update;
+};
+
+// Yjs integrateStructs.
+std::optional<RestStructs> IntegrateStructs(Transaction& tr, StructStore& store, Decoded& d) {
+  std::vector<ClientId> ids;
+  for (const auto& [client, list] : d.by_client) ids.push_back(client);
+  std::sort(ids.begin(), ids.end());
+  if (ids.empty()) return std::nullopt;
+
+  auto next_target = [&]() -> RefList* {
+    while (!ids.empty()) {
+      RefList* t = d.by_client[ids.back()];
+      if (t->i < t->end) return t;
+      ids.pop_back();
+    }
+    return nullptr;
+  };
+  RefList* cur = next_target();
+  if (!cur) return std::nullopt;
+
+  std::map<ClientId, std::vector<Item*>> rest;
+  StateVector missing_sv;
+  auto update_missing = [&](ClientId client, Clock clock) {
+    auto it = missing_sv.find(client);
+    if (it == missing_sv.end() || it->second > clock) missing_sv[client] = clock;
+  };
+  std::vector<Item**> stack;
+  Item** head = &cur->refs[cur->i++];
+  std::unordered_map<ClientId, Clock> state;
+
+  auto add_stack_to_rest = [&]() {
+    for (Item** slot : stack) {
+      Item* s = *slot;
+      const ClientId client = s->id.client;
+      auto it = d.by_client.find(client);
+      if (it != d.by_client.end()) {
+        RefList* l = it->second;
+        l->i--;
+        rest[client] = std::vector<Item*>(l->refs.begin() + l->i, l->refs.begin() + l->end);
+        d.by_client.erase(it);
+        l->i = 0;
+        l->end = 0;
+      } else {
+        rest[client] = std::vector<Item*>{s};
+      }
+      ids.erase(std::remove(ids.begin(), ids.end(), client), ids.end());
+    }
+    stack.clear();
+  };
+
+  while (true) {
+    Item* s = *head;
+    if (!s->is_skip()) {
+      const ClientId client = s->id.client;
+      auto [st, inserted] = state.try_emplace(client, 0);
+      if (inserted) st->second = store.GetState(client);
+      const Clock local_clock = st->second;
+      if (local_clock < s->id.clock) {
+        stack.push_back(head);
+        update_missing(client, s->id.clock - 1);
+        add_stack_to_rest();
+      } else {
+        const uint64_t offset = local_clock - s->id.clock;
+        ClientId missing = 0;
+        if (s->GetMissing(tr, store, &missing)) {
+          stack.push_back(head);
+          auto it = d.by_client.find(missing);
+          RefList* refs = it == d.by_client.end() ? nullptr : it->second;
+          if (!refs || refs->i == refs->end) {
+            update_missing(missing, store.GetState(missing));
+            add_stack_to_rest();
+          } else {
+            head = &refs->refs[refs->i++];
+            continue;
+          }
+        } else if (offset == 0 || offset < s->length) {
+          const Clock end = s->id.clock + s->length;
+          *head = nullptr;  // the store owns it now
+          s->Integrate(tr, offset);
+          state[client] = end;
+        }
+      }
+    }
+    if (!stack.empty()) {
+      head = stack.back();
+      stack.pop_back();
+    } else if (cur && cur->i < cur->end) {
+      head = &cur->refs[cur->i++];
+    } else {
+      cur = next_target();
+      if (!cur) break;
+      head = &cur->refs[cur->i++];
+    }
+  }
+  if (rest.empty()) return std::nullopt;
+  return RestStructs{std::move(missing_sv), EncodeRestStructs(rest)};
+}
+
+// Yjs readAndApplyDeleteSet: returns the ranges we cannot apply yet, as a v2 update.
+std::optional<std::vector<uint8_t>> ApplyDeleteSet(
+    Transaction& tr, StructStore& store,
+    const std::vector<std::pair<ClientId, DeleteSet::Ranges>>& ds) {
+  DeleteSet unapplied;
+  for (const auto& [client, ranges] : ds) {
+    StructStore::Structs* structs = store.Get(client);
+    const Clock state = store.GetState(client);
+    for (const DeleteRange& r : ranges) {
+      const Clock clock = r.clock;
+      const Clock clock_end = clock + r.len;
+      if (clock < state) {
+        if (state < clock_end) unapplied.Add(client, state, clock_end - state);
+        int64_t index = StructStore::FindIndex(*structs, clock);
+        Item* s = (*structs)[index];
+        if (!s->deleted() && s->id.clock < clock) {
+          structs->insert(structs->begin() + index + 1, SplitItem(tr, s, clock - s->id.clock));
+          index++;
+        }
+        while (static_cast<size_t>(index) < structs->size()) {
+          s = (*structs)[index++];
+          if (s->id.clock < clock_end) {
+            if (!s->deleted()) {
+              if (clock_end < s->id.clock + s->length) {
+                structs->insert(structs->begin() + index,
+                                SplitItem(tr, s, clock_end - s->id.clock));
+              }
+              s->Delete(tr);
+            }
+          } else {
+            break;
+          }
+        }
+      } else {
+        unapplied.Add(client, clock, clock_end - clock);
+      }
+    }
+  }
+  if (unapplied.empty()) return std::nullopt;
+  auto enc = MakeUpdateEncoder(UpdateFormat::kV2);
+  enc->rest().WriteVarUint(0);
+  unapplied.Write(*enc);
+  return enc->Finish();
+}
+
+std::vector<uint8_t> MergeV2(std::vector<uint8_t> a, std::vector<uint8_t> b) {
+  std::vector<std::span<const uint8_t>> parts{a, b};
+  Result<std::vector<uint8_t>> merged = MergeUpdates(parts, UpdateFormat::kV2);
+  // Both inputs were written by us: merging them cannot fail.
+  return merged.ok() ? std::move(merged).value() : a;
+}
+
+}  // namespace
+
+Status ReadAndApplyUpdate(Transaction& tr, std::span<const uint8_t> update, UpdateFormat format) {
+  Doc& doc = tr.doc();
+  StructStore& store = doc.store();
+  Decoded d;
+  {
+    Result<std::unique_ptr<UpdateDecoder>> dec = MakeUpdateDecoder(update, format);
+    if (!dec.ok()) return dec.status();
+    DecodeStructs(**dec, doc, d, update.size());
+    if ((*dec)->failed()) return (*dec)->status();
+    DecodeDeleteSet(**dec, d);
+    if ((*dec)->failed()) return (*dec)->status();
+  }
+  // The update is well-formed: from here on the document changes.
+  for (auto& [item, name] : d.root_refs) {
+    item->parent = doc.GetOrCreateRoot(name);
+    item->parent_kind = ParentKind::kType;
+  }
+  bool retry = false;
+  std::optional<RestStructs> rest = IntegrateStructs(tr, store, d);
+  if (store.pending_structs) {
+    PendingStructs& pending = *store.pending_structs;
+    for (const auto& [client, clock] : pending.missing) {
+      if (clock < store.GetState(client)) {
+        retry = true;
+        break;
+      }
+    }
+    if (rest) {
+      for (const auto& [client, clock] : rest->missing) {
+        auto it = pending.missing.find(client);
+        if (it == pending.missing.end() || it->second > clock) pending.missing[client] = clock;
+      }
+      pending.update = MergeV2(std::move(pending.update), std::move(rest->update));
+    }
+  } else if (rest) {
+    store.pending_structs = PendingStructs{std::move(rest->missing), std::move(rest->update)};
+  }
+
+  std::optional<std::vector<uint8_t>> ds_rest = ApplyDeleteSet(tr, store, d.ds);
+  if (store.pending_ds) {
+    Decoded pd;
+    std::vector<uint8_t> pending_ds = std::move(*store.pending_ds);
+    store.pending_ds.reset();
+    Result<std::unique_ptr<UpdateDecoder>> dec = MakeUpdateDecoder(pending_ds, UpdateFormat::kV2);
+    std::optional<std::vector<uint8_t>> ds_rest2;
+    if (dec.ok()) {
+      (*dec)->rest().ReadVarUint();  // zero structs
+      DecodeDeleteSet(**dec, pd);
+      if (!(*dec)->failed()) ds_rest2 = ApplyDeleteSet(tr, store, pd.ds);
+    }
+    if (ds_rest && ds_rest2) {
+      store.pending_ds = MergeV2(std::move(*ds_rest), std::move(*ds_rest2));
+    } else if (ds_rest) {
+      store.pending_ds = std::move(ds_rest);
+    } else if (ds_rest2) {
+      store.pending_ds = std::move(ds_rest2);
+    }
+  } else if (ds_rest) {
+    store.pending_ds = std::move(ds_rest);
+  }
+  if (retry) {
+    std::vector<uint8_t> pending_update = std::move(store.pending_structs->update);
+    store.pending_structs.reset();
+    return ReadAndApplyUpdate(tr, pending_update, UpdateFormat::kV2);
+  }
+  return Status::Ok();
+}
+
+}  // namespace symphony::crdt

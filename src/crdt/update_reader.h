@@ -1,0 +1,20 @@
+// Applying encoded updates to a document (Yjs readUpdateV2, integrateStructs,
+// readAndApplyDeleteSet), including the pending-structs mechanism.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "crdt/codec/update_encoder.h"
+#include "util/status.h"
+
+namespace symphony::crdt {
+
+class Doc;
+class Transaction;
+
+// Decodes the whole update first: malformed input returns an error and changes nothing. Must be
+// called inside a transaction on `tr.doc()`.
+Status ReadAndApplyUpdate(Transaction& tr, std::span<const uint8_t> update, UpdateFormat format);
+
+}  // namespace symphony::crdt
