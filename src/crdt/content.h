@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "crdt/lib0/any.h"
+#include "crdt/types/abstract_type.h"  // TypeContent owns one
 
 namespace symphony::crdt {
 
-class AbstractType;
 class UpdateEncoder;
 class UpdateDecoder;
 

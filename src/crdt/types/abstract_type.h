@@ -26,6 +26,7 @@ class Doc;
 class Transaction;
 class UpdateEncoder;
 struct Item;
+class AbstractType;
 
 // Wire type refs (Yjs typeRefs) plus kUnknown for a root that only arrived over the wire.
 enum class TypeKind : uint8_t {
