@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every test of the project on a fresh machine: installs what it needs, builds the release
+# and the sanitizer flavours, runs the unit tests (both flavours), the Yjs golden vectors, the
+# trace replays, the seeded conformance fuzzer against real Yjs, the CLI tests, and each
+# libFuzzer target for a bounded time. Ends with one line "N passed, M failed".
+#   FUZZ_SECONDS=30 (per fuzz target)   CONFORMANCE_SEEDS=2000   LONG=1 (the long modes)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+passed=0
+failed=0
+failures=()
+step() {
+  local name=$1
+  shift
+  echo
+  echo "=== $name"
+  local t0=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "=== PASS $name ($((SECONDS - t0)) s)"
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    echo "=== FAIL $name ($((SECONDS - t0)) s)"
+  fi
+}
+
+bash scripts/install-deps.sh || { echo "dependency installation failed"; echo "0 passed, 1 failed"; exit 1; }
+
+step "build release" bash scripts/build.sh release
+step "unit tests (release)" ctest --test-dir build --output-on-failure -j 2
+step "build asan+ubsan" bash scripts/build.sh asan
+step "unit tests (asan+ubsan)" ctest --test-dir build-asan --output-on-failure -j 2
+if [[ -x tests/js/run-all.sh ]]; then
+  step "Yjs goldens, traces, conformance" env SYMPHONY_BIN=build/symphony bash tests/js/run-all.sh
+fi
+for t in tests/cli/*_test.sh; do
+  [[ -f "$t" ]] && step "cli: $(basename "$t")" env SYMPHONY_BIN=build/symphony bash "$t"
+done
+step "build fuzzers" bash scripts/build.sh fuzz
+for f in build-fuzz/*_fuzz; do
+  [[ -x "$f" ]] || continue
+  name=$(basename "$f")
+  step "fuzz $name (${FUZZ_SECONDS}s)" bash scripts/fuzz.sh "$name" "$FUZZ_SECONDS"
+done
+
+echo
+if ((failed)); then printf 'failed: %s\n' "${failures[@]}"; fi
+echo "$passed passed, $failed failed"
+((failed == 0))
