@@ -22,6 +22,7 @@
 
 namespace symphony::crdt {
 
+class AbstractType;
 class Doc;
 class Transaction;
 class UpdateEncoder;
@@ -57,7 +58,9 @@ class AbstractType {
   AbstractType& operator=(const AbstractType&) = delete;
 
   TypeKind kind() const { return kind_; }
-  void set_kind(TypeKind k) { kind_ = k; }
+  // Typing a root that arrived as kUnknown behaves like Yjs's Doc.get(): the typed root starts
+  // with has_formatting = false and no search markers (Yjs builds a fresh typed object).
+  void set_kind(TypeKind k);
   // XmlElement node name / XmlHook hook name.
   const std::string& name() const { return name_; }
   Doc* doc() const { return doc_; }
@@ -96,9 +99,17 @@ class AbstractType {
                   std::vector<AbstractType*>* created = nullptr);
   void ListInsertAfter(Transaction& tr, Item* ref, const std::vector<Insertable>& content,
                        std::vector<AbstractType*>* created = nullptr);
+  // Yjs typeListPushGenerics (YArray.push): after the very last item, deleted ones included,
+  // which is not always where ListInsert(length) puts it.
+  void ListPush(Transaction& tr, const std::vector<Insertable>& content,
+                std::vector<AbstractType*>* created = nullptr);
   // Yjs typeListDelete; false if the range exceeds the length (what was in range is deleted).
   bool ListDelete(Transaction& tr, uint64_t index, uint64_t length);
+  // The visible elements; nested types and subdocuments appear as undefined (use ListItemAt).
   std::vector<Any> ListToValues() const;
+  // The item holding visible element `index` and the offset inside it; {nullptr, 0} if out of
+  // range. Uses (and refreshes) search markers.
+  std::pair<Item*, uint64_t> ListItemAt(uint64_t index);
 
   // --- map operations (Yjs typeMap*) ---
   // Returns the created nested type for a NewType value, else nullptr.
@@ -116,18 +127,30 @@ class AbstractType {
     uint64_t timestamp;
   };
   std::vector<Marker> markers;
-  bool use_markers() const { return kind_ != TypeKind::kMap && kind_ != TypeKind::kUnknown; }
+  // Kinds that keep markers in Yjs (YArray, YText, YXmlText; XML fragments and maps do not).
+  bool use_markers() const {
+    return kind_ == TypeKind::kArray || kind_ == TypeKind::kText || kind_ == TypeKind::kXmlText;
+  }
+  // Yjs drops a type's markers for good once a format item is integrated into it (the engine
+  // sets has_formatting then); positions in formatted text depend on this.
+  bool markers_enabled() const { return use_markers() && !has_formatting; }
   // Yjs findMarker: a known (item, index) near index, or nullopt.
   std::optional<Marker> FindMarker(uint64_t index);
+  // Call before the change for an insert (len > 0) and after it for a delete (len < 0).
   void UpdateMarkerChanges(uint64_t index, int64_t len);
-  void ClearMarkers();
+  // Forgets all markers without touching the items they point at (Yjs `_searchMarker.length =
+  // 0`). Item::MergeWith must redirect a marker whose item merges into its left neighbour
+  // (Yjs mergeWith does); otherwise markers never dangle.
+  void ClearMarkers() { markers.clear(); }
 
   // --- observation ---
   int Observe(TypeObserver f);
   void Unobserve(int handle);
   int ObserveDeep(std::function<void(const std::vector<TypeEvent>&)> f);
   void UnobserveDeep(int handle);
-  // Called by transaction cleanup.
+  // Called by transaction cleanup for each changed type that is not deleted. Clears the markers
+  // of a type changed by a remote transaction and, for text kinds with formatting, asks for
+  // CleanupYTextAfterTransaction (tr.need_formatting_cleanup), as Yjs's _callObserver does.
   void CallObserver(Transaction& tr, const std::vector<std::optional<std::string>>& subs);
   bool has_deep_observers() const { return !deep_observers_.empty(); }
   void CallDeepObservers(const std::vector<TypeEvent>& events);
