@@ -122,6 +122,33 @@ const handCases = () => {
     add('kMixedV2toV1', Y.convertUpdateFormatV2ToV1(Y.mergeUpdatesV2(ups2)))
     add('kMixedSv', Y.encodeStateVectorFromUpdate(Y.mergeUpdates(ups)))
   }
+  // Snapshots: a gc-off document, a snapshot in the middle of its history, and the document
+  // restored from it. The origin is loaded from its state first, as the C++ test does.
+  {
+    const d = new Y.Doc({ gc: false }); d.clientID = 9
+    const t = d.getText('t')
+    t.insert(0, 'world!')
+    d.getMap('m').set('k', 1)
+    const e = new Y.Doc({ gc: false }); e.clientID = 12
+    Y.applyUpdate(e, Y.encodeStateAsUpdate(d))
+    e.getText('t').insert(0, 'hello ')
+    Y.applyUpdate(d, Y.encodeStateAsUpdate(e))
+    const snap = Y.snapshot(d)
+    t.delete(0, 3); t.insert(3, 'XY'); d.getMap('m').set('k', 2)
+    const origin = new Y.Doc({ gc: false })
+    Y.applyUpdate(origin, Y.encodeStateAsUpdate(d))
+    add('kSnapOriginState', Y.encodeStateAsUpdate(d))
+    add('kSnapV1', Y.encodeSnapshot(snap)); add('kSnapV2', Y.encodeSnapshotV2(snap))
+    add('kSnapNowV1', Y.encodeSnapshot(Y.snapshot(origin)))
+    const restored = Y.createDocFromSnapshot(origin, snap)
+    add('kSnapRestoredState', Y.encodeStateAsUpdate(restored))
+    // A snapshot that ends inside the string item "hello " (client 12, clock 3).
+    const partial = Y.createSnapshot(Y.createDeleteSet(), new Map([[9, 7], [12, 3]]))
+    add('kSnapPartialV1', Y.encodeSnapshot(partial))
+    add('kSnapPartialRestoredState', Y.encodeStateAsUpdate(Y.createDocFromSnapshot(origin, partial)))
+    console.error('restored text:', restored.getText('t').toString(), '| partial:',
+      Y.createDocFromSnapshot(origin, partial).getText('t').toString())
+  }
   return out
 }
 
