@@ -8,6 +8,7 @@
 #include "crdt/lib0/decoder.h"
 #include "crdt/struct_store.h"
 #include "crdt/types/abstract_type.h"
+#include "crdt/updates.h"
 
 namespace symphony::crdt {
 
@@ -72,6 +73,10 @@ Result<Snapshot> DecodeSnapshot(std::span<const uint8_t> bytes, UpdateFormat for
     if (!dec->failed()) snap.sv[client] = clock;
   }
   if (dec->failed()) return dec->status();
+  if (!EncodableInV2(snap.ds)) {
+    return Status(StatusCode::kInvalid,
+                  "snapshot delete set has unsorted, overlapping or empty ranges");
+  }
   return snap;
 }
 

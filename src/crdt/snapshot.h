@@ -27,11 +27,13 @@ struct Snapshot {
 Snapshot CreateSnapshot(const Doc& doc);
 
 // Yjs encodeSnapshot (v1) / encodeSnapshotV2 (v2): the delete set, then the state vector
-// (clients descending).
+// (clients descending). The delete set must have sorted, non-empty ranges (as CreateSnapshot
+// and DecodeSnapshot give).
 std::vector<uint8_t> EncodeSnapshot(const Snapshot& snapshot,
                                     UpdateFormat format = UpdateFormat::kV1);
 // Yjs decodeSnapshot / decodeSnapshotV2 over untrusted bytes. Trailing bytes are ignored, as in
-// Yjs.
+// Yjs. Unlike Yjs, a delete set with unsorted, overlapping or empty ranges is an error (kInvalid):
+// IsVisible and the v2 encoding need sorted ranges.
 Result<Snapshot> DecodeSnapshot(std::span<const uint8_t> bytes,
                                 UpdateFormat format = UpdateFormat::kV1);
 

@@ -157,7 +157,29 @@ void SortLikeV8(std::vector<LazyStructReader*>& a) {
 
 uint64_t End(const Item& s) { return s.id.clock + s.length; }
 
+// Writes the delete set an update was read with into the output.
+Status WriteDeleteSet(const DeleteSet& ds, UpdateEncoder& enc) {
+  if (enc.format() == UpdateFormat::kV2 && !EncodableInV2(ds)) {
+    return Status(StatusCode::kInvalid,
+                  "delete set has unsorted, overlapping or empty ranges, which format v2 cannot "
+                  "encode");
+  }
+  ds.Write(enc);
+  return Status::Ok();
+}
+
 }  // namespace
+
+bool EncodableInV2(const DeleteSet& ds) {
+  for (const auto& [client, ranges] : ds.clients()) {
+    Clock end = 0;
+    for (const DeleteRange& r : ranges) {
+      if (r.len == 0 || r.clock < end) return false;
+      end = r.clock + r.len;
+    }
+  }
+  return true;
+}
 
 LazyStructReader::LazyStructReader(UpdateDecoder& dec, bool filter_skips,
                                    const UpdateLimits& limits)
@@ -390,7 +412,7 @@ Result<std::vector<uint8_t>> DiffUpdate(std::span<const uint8_t> update,
   writer.Finish();
   DeleteSet ds = DeleteSet::Read(dec);
   if (dec.failed()) return dec.status();
-  ds.Write(*enc);
+  SYMPHONY_RETURN_IF_ERROR(WriteDeleteSet(ds, *enc));
   return enc->Finish();
 }
 
@@ -408,7 +430,7 @@ Result<std::vector<uint8_t>> ConvertUpdateFormat(std::span<const uint8_t> update
   writer.Finish();
   DeleteSet ds = DeleteSet::Read(dec);
   if (dec.failed()) return dec.status();
-  ds.Write(*enc);
+  SYMPHONY_RETURN_IF_ERROR(WriteDeleteSet(ds, *enc));
   return enc->Finish();
 }
 

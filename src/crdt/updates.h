@@ -125,4 +125,10 @@ struct DecodedUpdate {
 Result<DecodedUpdate> DecodeUpdate(std::span<const uint8_t> update, UpdateFormat format,
                                    const UpdateLimits& limits = {});
 
+// Whether `ds` can be written in format v2: per client, ranges in ascending order, not
+// overlapping, none empty (v2 stores clock differences and length - 1). Delete sets from a
+// Doc, from DeleteSet::Merge and from v2 decoding of one entry per client are; a v1 update can
+// hold anything. Yjs would write garbage or throw for the others.
+bool EncodableInV2(const DeleteSet& ds);
+
 }  // namespace symphony::crdt
