@@ -2,7 +2,7 @@
 // Seeded conformance fuzzer: Symphony's `doc apply` / `doc diff` vs real Yjs (npm yjs 13.6.x).
 //
 //   node tests/conformance/fuzz.mjs [--seeds N] [--start S] [--long] [--bin PATH] [--gc on|off|mixed]
-//                                   [--jobs K] [--checks a,b,c,d,diff] [--max-failures K]
+//                                   [--jobs K] [--checks a,b,c,d,diff,robust] [--max-failures K]
 //                                   [--no-minimize] [--self-test] [--quiet]
 //
 // Per seed: 2-5 Yjs docs edit concurrently and sync randomly (gen.mjs). Four update streams are
@@ -18,12 +18,16 @@
 //   (d) stdout JSON == {root: ref.get<Kind>(root).toJSON()} (object key order ignored)
 //   (diff) `symphony doc diff --state U --sv V --out O`: O == Y.diffUpdate(U, V), for a random
 //          update U (full state / merged subset / single update) and random state vector V.
+//   (robust) for ~1/4 of the seeds, a damaged copy of the causal stream (truncated / bit-flipped /
+//          garbage update, or a frame overrunning the file): exit 0 or 2 (2: one stderr line),
+//          never a crash, signal or hang.
 // On failure: prints seed + check, writes tests/out/conformance/seed-N/ (stream, expected and
 // actual outputs, a delta-debugged minimal stream, README.txt with the commands), exits 1.
 import * as Y from 'yjs'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import * as prng from 'lib0/prng'
 import { generateScenario, ROOTS } from './gen.mjs'
 import {
   REPO_ROOT, frameUpdates, resolveBin, requireBin, runBin, describeRun, bytesEqual, describeByteDiff,
@@ -32,7 +36,7 @@ import {
 
 // ------------------------------------------------------------------------------------ options
 const argv = process.argv.slice(2)
-const opt = { seeds: null, start: 1, long: false, bin: undefined, gc: 'mixed', jobs: Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2)), checks: 'a,b,c,d,diff', maxFailures: 3, minimize: true, selfTest: false, quiet: false, out: path.join(REPO_ROOT, 'tests/out/conformance'), timeBudget: 0 }
+const opt = { seeds: null, start: 1, long: false, bin: undefined, gc: 'mixed', jobs: Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2)), checks: 'a,b,c,d,diff,robust', maxFailures: 3, minimize: true, selfTest: false, quiet: false, out: path.join(REPO_ROOT, 'tests/out/conformance'), timeBudget: 0 }
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i]
   const val = () => { if (i + 1 >= argv.length) usage(`missing value for ${a}`); return argv[++i] }
@@ -57,7 +61,7 @@ for (let i = 0; i < argv.length; i++) {
 function usage (msg) {
   if (msg) console.error(`fuzz: ${msg}`)
   console.error('usage: node tests/conformance/fuzz.mjs [--seeds N] [--start S] [--long] [--bin PATH] [--gc on|off|mixed] [--jobs K]\n' +
-    '         [--checks a,b,c,d,diff] [--max-failures K] [--no-minimize] [--self-test] [--time-budget SECONDS] [--quiet] [--out DIR]\n' +
+    '         [--checks a,b,c,d,diff,robust] [--max-failures K] [--no-minimize] [--self-test] [--time-budget SECONDS] [--quiet] [--out DIR]\n' +
     '  --self-test  run only the Yjs side (generation + reference computation), no binary needed')
   process.exit(msg ? 2 : 0)
 }
@@ -89,7 +93,7 @@ const referenceFor = (engineUpdates, v2) => {
 }
 
 const prepareSeed = (seed) => {
-  const sc = generateScenario(seed, { gc: opt.gc })
+  const sc = generateScenario(seed, { gc: opt.gc, long: opt.long })
   const streams = sc.streams().map(s => {
     const engineUpdates = s.v2 ? s.updates.map(u => Y.convertUpdateFormatV1ToV2(u)) : s.updates
     return { ...s, engineUpdates, ref: referenceFor(engineUpdates, s.v2) }
@@ -98,7 +102,61 @@ const prepareSeed = (seed) => {
   const diff = sc.diffCase(causal.ref.state)
   const info = { nDocs: sc.nDocs, gc: sc.gc, ids: sc.docs.map(d => d.clientID), diverged: sc.diverged }
   sc.destroy()
-  return { seed, streams, diff, info }
+  const corrupt = CHECKS.has('robust') ? corruptCase(seed, causal) : null
+  return { seed, streams, diff, info, corrupt }
+}
+
+/**
+ * A damaged copy of the causal stream for ~1/4 of the seeds: one update truncated, bit-flipped,
+ * replaced by garbage, or a frame length that overruns the file. The engine must not crash:
+ * exit 0 or 2 (2 with exactly one stderr line), no signal, no hang.
+ */
+const corruptCase = (seed, stream) => {
+  const g = prng.create(seed * 31 + 7)
+  if (prng.real53(g) >= 0.25 || stream.engineUpdates.length === 0) return null
+  const ups = stream.engineUpdates.map(u => u.slice())
+  const i = prng.int32(g, 0, ups.length - 1)
+  const kind = prng.oneOf(g, ['truncate', 'flip', 'garbage', 'overrun', 'flip'])
+  let framed
+  if (kind === 'truncate') ups[i] = ups[i].subarray(0, prng.int32(g, 0, Math.max(0, ups[i].length - 1)))
+  else if (kind === 'flip') {
+    const n = prng.int32(g, 1, 3)
+    for (let k = 0; k < n && ups[i].length; k++) ups[i][prng.int32(g, 0, ups[i].length - 1)] ^= 1 << prng.int32(g, 0, 7)
+  } else if (kind === 'garbage') {
+    const len = prng.int32(g, 1, 40)
+    const b = new Uint8Array(len)
+    for (let k = 0; k < len; k++) b[k] = prng.int32(g, 0, 255)
+    ups[i] = b
+  }
+  if (kind === 'overrun') {
+    const full = frameUpdates(ups.slice(0, i + 1))
+    framed = full.subarray(0, full.length - prng.int32(g, 1, Math.min(full.length - 1, ups[i].length || 1)))
+  } else framed = frameUpdates(ups)
+  // what does Yjs say? (first update it throws on, or -1)
+  let yjsRejects = kind === 'overrun' ? i : -1
+  if (kind !== 'overrun') {
+    const doc = new Y.Doc()
+    for (let k = 0; k < ups.length; k++) {
+      try { if (stream.v2) Y.applyUpdateV2(doc, ups[k]); else Y.applyUpdate(doc, ups[k]) } catch { yjsRejects = k; break }
+    }
+    try { doc.destroy() } catch {}
+  }
+  return { kind, index: i, framed, v2: stream.v2, yjsRejects }
+}
+
+const robustAndCheck = async (dir, c) => {
+  const f = path.join(dir, 'corrupt.updates')
+  fs.writeFileSync(f, c.framed)
+  const r = await run(['doc', 'apply', '--updates', f, ...(c.v2 ? ['--v2'] : []), '--out', path.join(dir, 'corrupt.out'), '--sv', path.join(dir, 'corrupt.sv'), '--json'])
+  stats.robust++
+  if (r.code === 2) stats.robustRejected++
+  if ((r.code === 2) === (c.yjsRejects >= 0)) stats.robustAgree++
+  if (r.signal || r.code === null || (r.code !== 0 && r.code !== 2)) return { fails: [{ check: 'robust', msg: `damaged stream (${c.kind} of update ${c.index}): doc apply ${describeRun(r)} (must exit 0 or 2)` }] }
+  if (r.code === 2) {
+    const lines = r.stderr.toString('utf8').split('\n').filter(l => l.trim())
+    if (lines.length !== 1) return { fails: [{ check: 'robust', msg: `damaged stream (${c.kind} of update ${c.index}): exit 2 must come with exactly one stderr line, got ${lines.length}: ${JSON.stringify(lines.slice(0, 3))}` }] }
+  }
+  return { fails: [] }
 }
 
 /** run one apply and evaluate every check; returns array of {check, msg} */
@@ -162,15 +220,18 @@ const diffAndCheck = async (dir, diff) => {
 }
 
 // stats
-const stats = { seeds: 0, applies: 0, diffs: 0, updates: 0, bytes: 0, pendingStreams: 0, v2Streams: 0, diverged: 0, jsonSkipped: new Map(), jsonAmbiguous: 0, failures: [] }
+const stats = { robust: 0, robustRejected: 0, robustAgree: 0, seeds: 0, applies: 0, diffs: 0, updates: 0, bytes: 0, pendingStreams: 0, v2Streams: 0, diverged: 0, jsonSkipped: new Map(), jsonAmbiguous: 0, failures: [] }
 
 const checkSeed = async (prep) => {
   const dir = path.join(tmpRoot, `seed-${prep.seed}`)
   mkdirp(dir)
   const tasks = prep.streams.map(s => applyAndCheck(dir, s.name, s.engineUpdates, s.v2, s.ref).then(res => ({ stream: s, ...res })))
   const diffTask = CHECKS.has('diff') ? diffAndCheck(dir, prep.diff) : Promise.resolve({ fails: [], actual: null })
+  const robustTask = prep.corrupt ? robustAndCheck(dir, prep.corrupt) : Promise.resolve({ fails: [] })
   const results = await Promise.all(tasks)
   const diffRes = await diffTask
+  const robustRes = await robustTask
+  diffRes.fails.push(...robustRes.fails)
   stats.seeds++
   if (prep.info.diverged) stats.diverged++
   const failed = []
@@ -237,13 +298,14 @@ const minimize = async (dir, stream, checkKinds) => {
 }
 
 const reportFailure = async (prep, failed, diffRes) => {
+  const robustFails = diffRes.fails.filter(f => f.check === 'robust')
   const outDir = path.join(opt.out, `seed-${prep.seed}`)
   fs.rmSync(outDir, { recursive: true, force: true })
   mkdirp(outDir)
   const lines = []
   const rel = p => path.relative(process.cwd(), p) || '.'
   lines.push(`Symphony conformance failure, seed ${prep.seed}`)
-  lines.push(`reproduce: node tests/conformance/fuzz.mjs --start ${prep.seed} --seeds 1 --gc ${opt.gc}${opt.bin ? ' --bin ' + opt.bin : ''}`)
+  lines.push(`reproduce: node tests/conformance/fuzz.mjs --start ${prep.seed} --seeds 1 --gc ${opt.gc}${opt.long ? ' --long' : ''}${opt.bin ? ' --bin ' + opt.bin : ''}`)
   lines.push(`docs: ${prep.info.nDocs}, client ids: ${prep.info.ids.join(', ')}, editing docs gc: ${prep.info.gc}`)
   lines.push(`roots: ${JSON.stringify(ROOTS)}`)
   lines.push('')
@@ -285,6 +347,15 @@ const reportFailure = async (prep, failed, diffRes) => {
     }
     lines.push('')
   }
+  if (diffRes.fails.some(f => f.check === 'robust')) {
+    summary.push(`robust(${prep.corrupt.kind})`)
+    fs.writeFileSync(path.join(outDir, 'corrupt.updates'), prep.corrupt.framed)
+    lines.push(`== damaged stream (${prep.corrupt.kind} of update ${prep.corrupt.index}; Yjs ${prep.corrupt.yjsRejects >= 0 ? 'throws on update ' + prep.corrupt.yjsRejects : 'accepts it'})`)
+    for (const f of diffRes.fails.filter(f => f.check === 'robust')) lines.push(`  check robust: ${f.msg}`)
+    lines.push(`  command: ${bin} doc apply --updates ${rel(path.join(outDir, 'corrupt.updates'))}${prep.corrupt.v2 ? ' --v2' : ''} --out /tmp/o --sv /tmp/s --json`)
+    lines.push('')
+    diffRes.fails = diffRes.fails.filter(f => f.check !== 'robust')
+  }
   if (diffRes.fails.length) {
     summary.push(`diff(${prep.diff.kind})`)
     fs.writeFileSync(path.join(outDir, 'diff.state'), prep.diff.update)
@@ -302,6 +373,7 @@ const reportFailure = async (prep, failed, diffRes) => {
   console.log(`FAIL seed ${prep.seed}: ${summary.join('; ')}`)
   for (const res of failed) for (const f of res.fails) console.log(`  [${res.stream.name}${res.stream.v2 ? '/v2' : ''}] check ${f.check}: ${f.msg.slice(0, 400)}`)
   for (const f of diffRes.fails) console.log(`  [diff] ${f.msg.slice(0, 400)}`)
+  for (const f of robustFails) console.log(`  [robust] ${f.msg.slice(0, 400)}`)
   console.log(`  repro: ${rel(outDir)}/README.txt`)
 }
 
@@ -345,6 +417,7 @@ const main = async () => {
   const secs = (performance.now() - t0) / 1000
   const skipped = [...stats.jsonSkipped.entries()].map(([k, v]) => `${k}×${v}`).join(' ') || 'none'
   log(`fuzz: ${stats.seeds} seeds, ${stats.applies} applies (${stats.v2Streams} v2, ${stats.pendingStreams} ending with pending), ${stats.diffs} diffs, ${stats.updates} updates, ${(stats.bytes / 1e6).toFixed(1)} MB in ${secs.toFixed(1)}s (Yjs side ${(genMs / 1000).toFixed(1)}s)`)
+  if (!opt.selfTest && stats.robust) log(`fuzz: damaged streams: ${stats.robust}, rejected with exit 2: ${stats.robustRejected}, same accept/reject verdict as Yjs: ${stats.robustAgree}`)
   if (!opt.selfTest) log(`fuzz: --json roots skipped by the engine: ${skipped}; accepted as kind-ambiguous: ${stats.jsonAmbiguous}`)
   if (stats.diverged) log(`fuzz: note: in ${stats.diverged} seeds the Yjs editing docs themselves diverged (surrogate splits); harmless for these checks`)
   const failed = stats.failures.length

@@ -540,7 +540,7 @@ const deepEq = (a, b) => {
 
 export const generateScenario = (seed, opts = {}) => {
   const sc = new Scenario(seed, opts)
-  const size = opts.size ?? sc.r.weighted([[3, 'small'], [6, 'normal'], [1, 'large']])
+  const size = opts.size ?? sc.r.weighted(opts.long ? [[2, 'small'], [5, 'normal'], [3, 'large']] : [[3, 'small'], [6, 'normal'], [1, 'large']])
   sc.run(size)
   return sc
 }
