@@ -116,7 +116,8 @@ std::vector<uint8_t> Doc::EncodeStateAsUpdate(const StateVector& target,
   if (store_.pending_ds) parts.push_back(*store_.pending_ds);
   if (store_.pending_structs) {
     Result<std::vector<uint8_t>> diff =
-        DiffUpdate(store_.pending_structs->update, EncodeStateVector(target), UpdateFormat::kV2);
+        DiffUpdate(store_.pending_structs->update, crdt::EncodeStateVector(target),
+                   UpdateFormat::kV2);
     if (diff.ok()) parts.push_back(std::move(diff).value());
   }
   if (parts.size() == 1) return std::move(parts[0]);
