@@ -31,7 +31,7 @@ import * as prng from 'lib0/prng'
 import { generateScenario, ROOTS } from './gen.mjs'
 import {
   REPO_ROOT, frameUpdates, resolveBin, requireBin, runBin, describeRun, bytesEqual, describeByteDiff,
-  jsonViewOfState, compareJsonView, snapshotOf, semanticCheck, svToPlain, mkdirp
+  jsonViewOfDoc, compareJsonView, snapshotOf, semanticCheck, svToPlain, mkdirp
 } from '../js/lib/common.mjs'
 
 // ------------------------------------------------------------------------------------ options
@@ -87,8 +87,9 @@ const referenceFor = (engineUpdates, v2) => {
   for (const u of engineUpdates) { if (v2) Y.applyUpdateV2(doc, u); else Y.applyUpdate(doc, u) }
   const snap = snapshotOf(doc)
   snap.pending = !!(doc.store.pendingStructs || doc.store.pendingDs)
+  // roots are typed only now, after everything was applied (like a kind-agnostic doc)
+  snap.view = jsonViewOfDoc(doc, ROOTS)
   doc.destroy()
-  snap.view = jsonViewOfState(snap.state, ROOTS)
   return snap
 }
 
