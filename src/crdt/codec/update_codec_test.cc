@@ -231,6 +231,27 @@ TEST(UpdateCodec, YjsUpdatesDecodeAndReencodeExactly) {
   }
 }
 
+TEST(UpdateCodec, ConcreteDecodersOnTheStack) {
+  for (const auto& v : LoadUpdates()) {
+    SCOPED_TRACE(v.name);
+    UpdateDecoderV1 d1(v.bytes[0]);
+    UpdateEncoderV1 e1;
+    EXPECT_EQ(Walk(d1, &e1, false), v.log[0]);
+    EXPECT_FALSE(d1.failed());
+    EXPECT_EQ(e1.Finish(), v.bytes[0]);
+    UpdateDecoderV2 d2(v.bytes[1]);
+    UpdateEncoderV2 e2;
+    EXPECT_EQ(Walk(d2, &e2, false), v.log[1]);
+    EXPECT_FALSE(d2.failed());
+    EXPECT_EQ(e2.Finish(), v.bytes[1]);
+  }
+  // A malformed v2 header shows as failed() right away.
+  const std::vector<uint8_t> header = {0, 9};
+  UpdateDecoderV2 bad(header);
+  EXPECT_TRUE(bad.failed());
+  EXPECT_EQ(bad.status().code(), StatusCode::kOverflow);
+}
+
 TEST(UpdateCodec, TruncatedUpdatesFailCleanly) {
   for (const auto& v : LoadUpdates()) {
     for (int f = 0; f < 2; ++f) {

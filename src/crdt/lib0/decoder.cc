@@ -8,9 +8,43 @@
 
 namespace symphony::crdt::lib0 {
 
+Decoder& Decoder::operator=(const Decoder& o) {
+  if (this == &o) return *this;
+  data_ = o.data_;
+  size_ = o.size_;
+  pos_ = o.pos_;
+  base_ = o.base_;
+  error_ = o.error_ ? std::make_unique<Status>(*o.error_) : nullptr;
+  return *this;
+}
+
+const Status& Decoder::status() const {
+  static const Status* const kOk = new Status();
+  return error_ ? *error_ : *kOk;
+}
+
 void Decoder::FailAt(StatusCode code, std::string message, size_t at) {
-  if (status_.ok()) status_ = Status(code, std::move(message), base_ + at);
+  if (!error_) error_ = std::make_unique<Status>(code, std::move(message), base_ + at);
   pos_ = size_;
+}
+
+void Decoder::FailTruncated(const char* what, size_t at) {
+  FailAt(StatusCode::kTruncated, std::string("input ends inside ") + what, at);
+}
+
+void Decoder::FailOverflow(const char* what, size_t at) {
+  FailAt(StatusCode::kOverflow, std::string(what) + " exceeds 2^53-1", at);
+}
+
+void Decoder::FailInvalidUtf8(size_t bad, size_t at) {
+  FailAt(StatusCode::kInvalid, "invalid UTF-8 in string (at +" + std::to_string(bad) + ")", at);
+}
+
+void Decoder::FailLength(uint64_t n, size_t at) {
+  FailAt(StatusCode::kOverflow,
+         "length " + std::to_string(n) + " exceeds the " + std::to_string(size_ - pos_) +
+             " bytes left",
+         at);
 }
 
 void Decoder::Fail(StatusCode code, std::string message) {
@@ -19,6 +53,31 @@ void Decoder::Fail(StatusCode code, std::string message) {
 
 uint64_t Decoder::ReadVarUintSlow() {
   const size_t start = pos_;
+  if (size_ - pos_ >= 8) {
+    // Common multi-byte case without per-byte bounds checks: ends within 8 bytes, so at most
+    // 56 bits, checked against 2^53 once.
+    const uint8_t* p = data_ + pos_;
+    uint64_t v = p[0] & 0x7F;
+#pragma GCC unroll 8
+    for (unsigned i = 1; i < 7; ++i) {  // up to 49 bits: cannot exceed 2^53
+      const uint64_t b = p[i];
+      v |= (b & 0x7F) << (7 * i);
+      if (b < 0x80) {
+        pos_ += i + 1;
+        return v;
+      }
+    }
+    const uint64_t b = p[7];
+    v |= (b & 0x7F) << 49;
+    if (b < 0x80) {
+      if (v > kMaxSafeInteger) {
+        FailOverflow("varUint", start);
+        return 0;
+      }
+      pos_ += 8;
+      return v;
+    }
+  }
   uint64_t num = 0;
   unsigned shift = 0;
   while (pos_ < size_) {
@@ -26,19 +85,19 @@ uint64_t Decoder::ReadVarUintSlow() {
     const uint64_t bits = r & 0x7F;
     if (bits != 0) {
       if (shift > 53) {
-        FailAt(StatusCode::kOverflow, "varUint exceeds 2^53-1", start);
+        FailOverflow("varUint", start);
         return 0;
       }
       num |= bits << shift;
       if (num > kMaxSafeInteger) {
-        FailAt(StatusCode::kOverflow, "varUint exceeds 2^53-1", start);
+        FailOverflow("varUint", start);
         return 0;
       }
     }
     if (r < 0x80) return num;
     if (shift < 64) shift += 7;
   }
-  FailAt(StatusCode::kTruncated, "input ends inside varUint", start);
+  FailTruncated("varUint", start);
   return 0;
 }
 
@@ -46,8 +105,39 @@ uint64_t Decoder::ReadVarIntSlow(bool* negative) {
   *negative = false;
   const size_t start = pos_;
   if (pos_ >= size_) {
-    FailAt(StatusCode::kTruncated, "input ends before varInt", start);
+    FailTruncated("varInt", start);
     return 0;
+  }
+  if (size_ - pos_ >= 8) {
+    // See ReadVarUintSlow: ends within 8 bytes, so at most 55 bits.
+    const uint8_t* p = data_ + pos_;
+    uint64_t v = p[0] & 0x3F;
+    if (p[0] < 0x80) {
+      ++pos_;
+      *negative = (p[0] & 0x40) != 0;
+      return v;
+    }
+#pragma GCC unroll 8
+    for (unsigned i = 1; i < 7; ++i) {  // up to 48 bits: cannot exceed 2^53
+      const uint64_t b = p[i];
+      v |= (b & 0x7F) << (7 * i - 1);
+      if (b < 0x80) {
+        pos_ += i + 1;
+        *negative = (p[0] & 0x40) != 0;
+        return v;
+      }
+    }
+    const uint64_t b = p[7];
+    v |= (b & 0x7F) << 48;
+    if (b < 0x80) {
+      if (v > kMaxSafeInteger) {
+        FailOverflow("varInt", start);
+        return 0;
+      }
+      pos_ += 8;
+      *negative = (p[0] & 0x40) != 0;
+      return v;
+    }
   }
   uint8_t r = data_[pos_++];
   const bool neg = (r & 0x40) != 0;
@@ -62,12 +152,12 @@ uint64_t Decoder::ReadVarIntSlow(bool* negative) {
     const uint64_t bits = r & 0x7F;
     if (bits != 0) {
       if (shift > 53) {
-        FailAt(StatusCode::kOverflow, "varInt exceeds 2^53-1", start);
+        FailOverflow("varInt", start);
         return 0;
       }
       num |= bits << shift;
       if (num > kMaxSafeInteger) {
-        FailAt(StatusCode::kOverflow, "varInt exceeds 2^53-1", start);
+        FailOverflow("varInt", start);
         return 0;
       }
     }
@@ -77,7 +167,7 @@ uint64_t Decoder::ReadVarIntSlow(bool* negative) {
     }
     if (shift < 64) shift += 7;
   }
-  FailAt(StatusCode::kTruncated, "input ends inside varInt", start);
+  FailTruncated("varInt", start);
   return 0;
 }
 
@@ -89,9 +179,8 @@ int64_t Decoder::ReadVarInt(bool* negative_zero) {
 }
 
 std::span<const uint8_t> Decoder::ReadRaw(size_t n) {
-  if (n > size_ - pos_) {
-    FailAt(StatusCode::kTruncated,
-           "input ends inside a " + std::to_string(n) + "-byte field", pos_);
+  if (n > size_ - pos_) [[unlikely]] {
+    FailTruncated("a fixed-size field", pos_);
     return {};
   }
   std::span<const uint8_t> out(data_ + pos_, n);
@@ -108,11 +197,8 @@ std::span<const uint8_t> Decoder::ReadRest() {
 std::span<const uint8_t> Decoder::ReadVarUint8Array() {
   const size_t start = pos_;
   const uint64_t n = ReadVarUint();
-  if (n > size_ - pos_) {
-    FailAt(StatusCode::kOverflow,
-           "length " + std::to_string(n) + " exceeds the " + std::to_string(size_ - pos_) +
-               " bytes left",
-           start);
+  if (n > size_ - pos_) [[unlikely]] {
+    FailLength(n, start);
     return {};
   }
   std::span<const uint8_t> out(data_ + pos_, static_cast<size_t>(n));
@@ -126,8 +212,7 @@ std::string_view Decoder::ReadVarStringView() {
   std::string_view s(reinterpret_cast<const char*>(b.data()), b.size());
   const size_t bad = FindInvalidUtf8(s);
   if (bad != std::string_view::npos) {
-    FailAt(StatusCode::kInvalid, "invalid UTF-8 in string (at +" + std::to_string(bad) + ")",
-           start);
+    FailInvalidUtf8(bad, start);
     return {};
   }
   return s;
@@ -314,7 +399,7 @@ void StringDecoder::Fail(StatusCode code, std::string message) {
 
 std::u16string StringDecoder::Read16() {
   const uint64_t n = lens_.Read();
-  if (!status().ok()) return {};
+  if (failed()) return {};
   std::u16string out;
   out.reserve(static_cast<size_t>(std::min<uint64_t>(n, str_.size() - spos_ + 1)));
   while (out.size() < n) {
@@ -352,7 +437,7 @@ std::u16string StringDecoder::Read16() {
 
 std::string StringDecoder::Read() {
   const uint64_t n = lens_.Read();
-  if (!status().ok()) return {};
+  if (failed()) return {};
   std::string out;
   uint64_t units = 0;
   if (n > 0 && pending_low_ != 0) {

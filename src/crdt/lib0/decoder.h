@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,13 +26,17 @@ class Decoder {
  public:
   explicit Decoder(std::span<const uint8_t> bytes, uint64_t base_offset = 0)
       : data_(bytes.data()), size_(bytes.size()), base_(base_offset) {}
+  Decoder(const Decoder& o) { *this = o; }
+  Decoder& operator=(const Decoder& o);
+  Decoder(Decoder&&) = default;
+  Decoder& operator=(Decoder&&) = default;
 
-  bool failed() const { return !status_.ok(); }
-  const Status& status() const { return status_; }
+  bool failed() const { return error_ != nullptr; }
+  const Status& status() const;
   // Records an error found by the caller at the current position (keeps the first one).
   void Fail(StatusCode code, std::string message);
   // Same, at input position `at` (relative, like pos()).
-  void FailAt(StatusCode code, std::string message, size_t at);
+  [[gnu::cold]] void FailAt(StatusCode code, std::string message, size_t at);
 
   size_t pos() const { return pos_; }
   size_t remaining() const { return size_ - pos_; }
@@ -40,7 +45,7 @@ class Decoder {
 
   uint8_t ReadUint8() {
     if (pos_ < size_) [[likely]] return data_[pos_++];
-    FailAt(StatusCode::kTruncated, "input ends before uint8", pos_);
+    FailTruncated("uint8", pos_);
     return 0;
   }
   // Error past kMaxSafeInteger (kOverflow). Overlong encodings (extra zero groups) are accepted,
@@ -81,12 +86,17 @@ class Decoder {
   uint64_t ReadVarUintSlow();
   uint64_t ReadVarIntSlow(bool* negative);
   Any ReadAnyAt(int depth, int max_depth);
+  // Out of line so the hot readers stay small.
+  [[gnu::cold, gnu::noinline]] void FailTruncated(const char* what, size_t at);
+  [[gnu::cold, gnu::noinline]] void FailOverflow(const char* what, size_t at);
+  [[gnu::cold, gnu::noinline]] void FailLength(uint64_t n, size_t at);
+  [[gnu::cold, gnu::noinline]] void FailInvalidUtf8(size_t bad, size_t at);
 
-  const uint8_t* data_;
-  size_t size_;
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
   size_t pos_ = 0;
-  uint64_t base_;
-  Status status_;
+  uint64_t base_ = 0;
+  std::unique_ptr<Status> error_;  // null while OK: keeps decoders cheap to make and destroy
 };
 
 // Decoders for the v2 run-length streams. Each reads from its own byte span; an exhausted stream
@@ -102,6 +112,7 @@ class RleDecoder {
     return s_;
   }
   const Status& status() const { return d_.status(); }
+  bool failed() const { return d_.failed(); }
  private:
   static constexpr uint64_t kForever = ~uint64_t{0};
   void Refill();
@@ -124,6 +135,7 @@ class UintOptRleDecoder {
     return s_;
   }
   const Status& status() const { return d_.status(); }
+  bool failed() const { return d_.failed(); }
  private:
   Decoder d_;
   uint64_t s_ = 0;
@@ -136,6 +148,7 @@ class IntDiffOptRleDecoder {
   explicit IntDiffOptRleDecoder(std::span<const uint8_t> b, uint64_t base = 0) : d_(b, base) {}
   int64_t Read();
   const Status& status() const { return d_.status(); }
+  bool failed() const { return d_.failed(); }
  private:
   Decoder d_;
   int64_t s_ = 0;
@@ -154,6 +167,7 @@ class StringDecoder {
   std::u16string Read16();
   std::string Read();  // UTF-8
   const Status& status() const;
+  bool failed() const { return !status_.ok() || lens_.failed(); }
  private:
   void Fail(StatusCode code, std::string message);
   std::span<const uint8_t> str_;  // view into the input
