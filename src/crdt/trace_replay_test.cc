@@ -111,7 +111,9 @@ TEST(ConcurrentTrace, FriendsForeverForksAndMerges) {
   // Merge everything into one replica.
   Doc all(DocOptions{.client_id = 1});
   for (size_t i = 0; i < txns.size(); i++) {
-    if (!txn_update[i].empty()) ASSERT_TRUE(all.ApplyUpdate(txn_update[i]).ok());
+    if (!txn_update[i].empty()) {
+      ASSERT_TRUE(all.ApplyUpdate(txn_update[i]).ok());
+    }
   }
   EXPECT_EQ(all.GetText("text").ToString(), trace->end_content);
   // And every agent's replica converges to it once synced.
