@@ -31,7 +31,7 @@ import * as prng from 'lib0/prng'
 import { generateScenario, ROOTS } from './gen.mjs'
 import {
   REPO_ROOT, frameUpdates, resolveBin, requireBin, runBin, describeRun, bytesEqual, describeByteDiff,
-  jsonViewOfDoc, compareJsonView, snapshotOf, semanticCheck, svToPlain, mkdirp
+  jsonViewOfDoc, jsonViewOfState, streamDocFactory, compareJsonView, snapshotOf, semanticCheck, svToPlain, mkdirp
 } from '../js/lib/common.mjs'
 
 // ------------------------------------------------------------------------------------ options
@@ -183,7 +183,7 @@ const applyAndCheck = async (dir, tag, engineUpdates, v2, ref) => {
   if (out && !bytesEqual(out, ref.state)) {
     if (CHECKS.has('b')) fails.push({ check: 'b', msg: `--out differs from Y.encodeStateAsUpdate: ${describeByteDiff(ref.state, out)}` })
     if (CHECKS.has('a')) {
-      const m = semanticCheck(out, ref, ROOTS, ref.view)
+      const m = semanticCheck(out, ref, ROOTS, jsonViewOfState(ref.state, ROOTS))
       if (m) fails.push({ check: 'a', msg: m })
     }
   }
@@ -195,7 +195,7 @@ const applyAndCheck = async (dir, tag, engineUpdates, v2, ref) => {
     const text = r.stdout.toString('utf8')
     try { parsed = JSON.parse(text) } catch (e) { fails.push({ check: 'd', msg: `--json stdout is not valid JSON (${e.message}): ${text.slice(0, 200)}` }) }
     if (parsed !== undefined) {
-      const c = compareJsonView(parsed, ref.state, ROOTS, ref.view)
+      const c = compareJsonView(parsed, ROOTS, ref.view, streamDocFactory(engineUpdates, v2))
       if (!c.ok) fails.push({ check: 'd', msg: c.msg })
       actual.jsonSkipped = c.skipped
       actual.jsonAmbiguous = c.ambiguous

@@ -21,7 +21,7 @@ import * as decoding from 'lib0/decoding'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { frameUpdates, jsonViewOfState, bytesEqual, mkdirp } from '../js/lib/common.mjs'
+import { frameUpdates, jsonViewOfDoc, bytesEqual, mkdirp } from '../js/lib/common.mjs'
 import { Scenario, ROOTS as FUZZ_ROOTS } from '../conformance/gen.mjs'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
@@ -566,6 +566,8 @@ const build = () => {
     const state = Y.encodeStateAsUpdate(doc)
     const sv = Y.encodeStateVector(doc)
     const pending = !!(doc.store.pendingStructs || doc.store.pendingDs)
+    // the JSON view of the doc that applied the stream (roots typed only now)
+    const view = c.json !== false ? jsonViewOfDoc(doc, c.roots) : null
     doc.destroy()
     const doc2 = new Y.Doc()
     for (const u of v2) Y.applyUpdateV2(doc2, u)
@@ -576,7 +578,7 @@ const build = () => {
     files.set(`${name}.v2.updates`, frameUpdates(v2))
     files.set(`${name}.state`, state)
     files.set(`${name}.sv`, sv)
-    if (wantJson) files.set(`${name}.json`, JSON.stringify(jsonViewOfState(state, c.roots)) + '\n')
+    if (wantJson) files.set(`${name}.json`, JSON.stringify(view) + '\n')
     const dsv = halfSv(sv)
     files.set(`${name}.diff.sv`, dsv)
     files.set(`${name}.diff`, Y.diffUpdate(state, dsv))
