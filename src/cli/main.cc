@@ -2,6 +2,7 @@
 // themselves the same way, see command.h).
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string>
 
 #include "cli/command.h"
 
@@ -14,6 +15,26 @@ Examples:
   symphony doc diff --state state.bin --sv remote.sv --out missing.bin
   symphony doc inspect missing.bin)";
 
+// CLI11 reports an unknown subcommand as a missing one; name it instead. Returns the command
+// path of the first word that is not a subcommand where one is expected, or "".
+std::string UnknownCommand(CLI::App& app, int argc, char** argv) {
+  CLI::App* at = &app;
+  std::string path = "symphony";
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') return "";
+    if (at->get_subcommands({}).empty()) return "";
+    CLI::App* sub = nullptr;
+    for (CLI::App* s : at->get_subcommands({})) {
+      if (s->check_name(word)) sub = s;
+    }
+    if (sub == nullptr) return path + " " + word;
+    at = sub;
+    path += " " + word;
+  }
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -23,6 +44,11 @@ int main(int argc, char** argv) {
   app.footer(kFooter);
   symphony::cli::CommandRunner runner;
   symphony::cli::RegisterDocCommand(app, &runner);
+  if (const std::string unknown = UnknownCommand(app, argc, argv); !unknown.empty()) {
+    const std::string parent = unknown.substr(0, unknown.rfind(' '));
+    return Fail(symphony::cli::kExitError, "unknown command '" + unknown +
+                                               "'. Run '" + parent + " --help' for the commands.");
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
