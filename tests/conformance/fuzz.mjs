@@ -31,7 +31,7 @@ import * as prng from 'lib0/prng'
 import { generateScenario, ROOTS } from './gen.mjs'
 import {
   REPO_ROOT, frameUpdates, resolveBin, requireBin, runBin, describeRun, bytesEqual, describeByteDiff,
-  jsonViewOfDoc, jsonViewOfState, streamDocFactory, compareJsonView, snapshotOf, semanticCheck, svToPlain, mkdirp
+  jsonViewOfDoc, jsonViewOfState, ambiguityInfo, compareJsonView, snapshotOf, semanticCheck, svToPlain, mkdirp
 } from '../js/lib/common.mjs'
 
 // ------------------------------------------------------------------------------------ options
@@ -89,6 +89,7 @@ const referenceFor = (engineUpdates, v2) => {
   snap.pending = !!(doc.store.pendingStructs || doc.store.pendingDs)
   // roots are typed only now, after everything was applied (like a kind-agnostic doc)
   snap.view = jsonViewOfDoc(doc, ROOTS)
+  snap.alt = ambiguityInfo(doc)
   doc.destroy()
   return snap
 }
@@ -195,7 +196,7 @@ const applyAndCheck = async (dir, tag, engineUpdates, v2, ref) => {
     const text = r.stdout.toString('utf8')
     try { parsed = JSON.parse(text) } catch (e) { fails.push({ check: 'd', msg: `--json stdout is not valid JSON (${e.message}): ${text.slice(0, 200)}` }) }
     if (parsed !== undefined) {
-      const c = compareJsonView(parsed, ROOTS, ref.view, streamDocFactory(engineUpdates, v2))
+      const c = compareJsonView(parsed, ROOTS, ref.view, ref.alt)
       if (!c.ok) fails.push({ check: 'd', msg: c.msg })
       actual.jsonSkipped = c.skipped
       actual.jsonAmbiguous = c.ambiguous

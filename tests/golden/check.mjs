@@ -15,7 +15,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
   resolveBin, requireBin, runBin, describeRun, bytesEqual, describeByteDiff, compareJsonView,
-  semanticCheck, jsonViewOfState, svToPlain, streamDocFactory, readFramed
+  semanticCheck, jsonViewOfState, svToPlain, refDocFromStream, ambiguityInfo, readFramed
 } from '../js/lib/common.mjs'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
@@ -81,7 +81,9 @@ const checkApply = async (c, v2) => {
     try { parsed = JSON.parse(text) } catch (e) { problems.push(`--json output is not JSON (${e.message}): ${text.slice(0, 200)}`) }
     if (parsed !== undefined) {
       const expected = JSON.parse(fs.readFileSync(path.join(VEC, `${c.name}.json`), 'utf8'))
-      const res = compareJsonView(parsed, c.roots, expected, streamDocFactory(readFramed(read(`${c.name}.updates`)), false))
+      const ref = refDocFromStream(readFramed(read(`${c.name}.updates`)), false)
+      const res = compareJsonView(parsed, c.roots, expected, ambiguityInfo(ref))
+      ref.destroy()
       if (!res.ok) problems.push(res.msg)
       else if (opt.verbose && (res.skipped.length || res.ambiguous.length)) console.log(`  note ${tag}: json roots skipped: [${res.skipped}] ambiguous: [${res.ambiguous}]`)
     }
