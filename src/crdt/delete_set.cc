@@ -10,22 +10,17 @@
 namespace symphony::crdt {
 
 DeleteSet::Ranges& DeleteSet::RangesFor(ClientId client) {
-  auto [it, inserted] = index_.try_emplace(client, clients_.size());
-  if (inserted) clients_.emplace_back(client, Ranges{});
-  return clients_[it->second].second;
+  return clients_.FindOrInsert(client, Ranges{});
 }
 
-const DeleteSet::Ranges* DeleteSet::Get(ClientId client) const {
-  auto it = index_.find(client);
-  return it == index_.end() ? nullptr : &clients_[it->second].second;
-}
+const DeleteSet::Ranges* DeleteSet::Get(ClientId client) const { return clients_.Find(client); }
 
 void DeleteSet::Add(ClientId client, Clock clock, uint64_t len) {
   RangesFor(client).push_back(DeleteRange{clock, len});
 }
 
 void DeleteSet::SortAndMerge() {
-  for (auto& [client, dels] : clients_) {
+  for (auto& [client, dels] : clients_.entries()) {
     std::stable_sort(dels.begin(), dels.end(),
                      [](const DeleteRange& a, const DeleteRange& b) { return a.clock < b.clock; });
     size_t j = 1;
@@ -85,8 +80,8 @@ DeleteSet DeleteSet::FromStore(const StructStore& store) {
 DeleteSet DeleteSet::Merge(std::span<const DeleteSet> sets) {
   DeleteSet merged;
   for (size_t i = 0; i < sets.size(); i++) {
-    for (const auto& [client, dels] : sets[i].clients_) {
-      if (merged.index_.count(client)) continue;
+    for (const auto& [client, dels] : sets[i].clients_.entries()) {
+      if (merged.clients_.Find(client)) continue;
       Ranges& out = merged.RangesFor(client);
       out = dels;
       for (size_t k = i + 1; k < sets.size(); k++) {
@@ -101,7 +96,7 @@ DeleteSet DeleteSet::Merge(std::span<const DeleteSet> sets) {
 void DeleteSet::Write(DsEncoder& enc) const {
   std::vector<const Entry*> sorted;
   sorted.reserve(clients_.size());
-  for (const auto& e : clients_) sorted.push_back(&e);
+  for (const auto& e : clients_.entries()) sorted.push_back(&e);
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const Entry* a, const Entry* b) { return a->first > b->first; });
   enc.rest().WriteVarUint(sorted.size());
@@ -139,7 +134,7 @@ DeleteSet DeleteSet::Read(DsDecoder& dec) {
 
 bool operator==(const DeleteSet& a, const DeleteSet& b) {
   if (a.clients_.size() != b.clients_.size()) return false;
-  for (const auto& [client, dels] : a.clients_) {
+  for (const auto& [client, dels] : a.clients_.entries()) {
     const DeleteSet::Ranges* other = b.Get(client);
     if (!other || *other != dels) return false;
   }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "crdt/id.h"
+#include "util/small_map.h"
 
 namespace symphony::crdt {
 
@@ -35,8 +36,8 @@ class DeleteSet {
   // Requires SortAndMerge (or ranges read from an encoded, sorted delete set).
   bool IsDeleted(ID id) const;
   bool empty() const { return clients_.empty(); }
-  const std::vector<Entry>& clients() const { return clients_; }
-  std::vector<Entry>& clients() { return clients_; }
+  const std::vector<Entry>& clients() const { return clients_.entries(); }
+  std::vector<Entry>& clients() { return clients_.entries(); }
   const Ranges* Get(ClientId client) const;
 
   // Every deleted struct of the store, as ranges (Yjs createDeleteSetFromStructStore).
@@ -51,8 +52,7 @@ class DeleteSet {
 
  private:
   Ranges& RangesFor(ClientId client);
-  std::vector<Entry> clients_;
-  std::unordered_map<ClientId, size_t> index_;
+  SmallMap<ClientId, Ranges> clients_;
 };
 
 }  // namespace symphony::crdt

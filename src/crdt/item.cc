@@ -173,6 +173,7 @@ void Item::Integrate(Transaction& tr, uint64_t offset) {
       id.clock += offset;
       length -= offset;
     }
+    tr.NoteClientChange(id.client);
     store.Add(this);
     return;
   }
@@ -255,6 +256,7 @@ void Item::Integrate(Transaction& tr, uint64_t offset) {
     if (left) left->Delete(tr);
   }
   if (!parent_sub && countable() && !deleted()) parent->length += length;
+  tr.NoteClientChange(id.client);
   store.Add(this);
   // Content integration.
   if (content.is<DeletedContent>()) {

@@ -45,6 +45,24 @@ void StructStore::Add(Item* s) {
 
 int64_t StructStore::FindIndex(const Structs& structs, Clock clock) {
   if (structs.empty()) return -1;
+  const size_t n = structs.size();
+  // The newest structs (highest clocks) are the most looked up: they were just typed.
+  if (const Item* last = structs[n - 1]; last->id.clock <= clock) {
+    return clock < last->id.clock + last->length ? static_cast<int64_t>(n - 1) : -1;
+  }
+  for (size_t h = structs.hint; h < n && h < structs.hint + 2; h++) {
+    const Item* s = structs[h];
+    if (s->id.clock <= clock && clock < s->id.clock + s->length) {
+      structs.hint = h;
+      return static_cast<int64_t>(h);
+    }
+  }
+  const int64_t found = Search(structs, clock);
+  if (found >= 0) structs.hint = static_cast<size_t>(found);
+  return found;
+}
+
+int64_t StructStore::Search(const Structs& structs, Clock clock) {
   int64_t left = 0;
   int64_t right = static_cast<int64_t>(structs.size()) - 1;
   const Item* mid = structs[right];

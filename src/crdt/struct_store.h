@@ -25,9 +25,15 @@ struct PendingStructs {
   std::vector<uint8_t> update;
 };
 
+// One client's structs in clock order. `hint` remembers where the last lookup landed: most
+// lookups (the item just typed, its neighbour) hit it or the next slot, so they skip the search.
+struct StructList : std::vector<Item*> {
+  mutable size_t hint = 0;
+};
+
 class StructStore {
  public:
-  using Structs = std::vector<Item*>;
+  using Structs = StructList;
 
   StructStore() = default;
   StructStore(const StructStore&) = delete;
@@ -65,6 +71,7 @@ class StructStore {
   std::optional<std::vector<uint8_t>> pending_ds;  // an update (v2) with only deletes
 
  private:
+  static int64_t Search(const Structs& structs, Clock clock);
   std::unordered_map<ClientId, Structs> clients_;
   std::vector<ClientId> order_;
 };

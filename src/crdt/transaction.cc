@@ -13,11 +13,20 @@
 namespace symphony::crdt {
 
 Transaction::Transaction(Doc& doc, const void* origin, bool local)
-    : before_state(doc.store().GetStateVector()), doc_(&doc), origin_(origin), local_(local) {}
+    : doc_(&doc), origin_(origin), local_(local) {}
 
 Clock Transaction::BeforeClock(ClientId client) const {
-  auto it = before_state.find(client);
-  return it == before_state.end() ? 0 : it->second;
+  for (const auto& [c, clock] : before_changed) {
+    if (c == client) return clock;
+  }
+  return doc_->store().GetState(client);
+}
+
+void Transaction::NoteClientChange(ClientId client) {
+  for (const auto& [c, clock] : before_changed) {
+    if (c == client) return;
+  }
+  before_changed.emplace_back(client, doc_->store().GetState(client));
 }
 
 void Transaction::AddChangedType(AbstractType* type, const std::string* parent_sub) {
@@ -25,34 +34,32 @@ void Transaction::AddChangedType(AbstractType* type, const std::string* parent_s
   if (item != nullptr && !(item->id.clock < BeforeClock(item->id.client) && !item->deleted())) {
     return;
   }
-  auto [it, inserted] = changed_index_.try_emplace(type, changed.size());
-  if (inserted) changed.emplace_back(type, std::vector<std::optional<std::string>>{});
-  auto& subs = changed[it->second].second;
+  size_t* index = changed_index_.Find(type);
+  if (!index) {
+    index = &changed_index_.FindOrInsert(type, changed.size());
+    changed.emplace_back(type, std::vector<std::optional<std::string>>{});
+  }
+  auto& subs = changed[*index].second;
   std::optional<std::string> key;
   if (parent_sub) key = *parent_sub;
   if (std::find(subs.begin(), subs.end(), key) == subs.end()) subs.push_back(std::move(key));
 }
 
 void Transaction::RemoveChangedType(AbstractType* type) {
-  auto it = changed_index_.find(type);
-  if (it == changed_index_.end()) return;
-  const size_t i = it->second;
+  size_t* index = changed_index_.Find(type);
+  if (!index) return;
+  const size_t i = *index;
   changed.erase(changed.begin() + i);
-  changed_index_.erase(it);
+  changed_index_.Erase(type);
   for (auto& [t, idx] : changed_index_) {
     if (idx > i) idx--;
   }
 }
 
 bool Transaction::WriteUpdate(UpdateEncoder& enc) {
-  bool any_new = false;
-  for (const auto& [client, clock] : after_state) {
-    auto b = before_state.find(client);
-    if (b == before_state.end() || b->second != clock) any_new = true;
-  }
-  if (delete_set.empty() && !any_new) return false;
+  if (delete_set.empty() && before_changed.empty()) return false;
   delete_set.SortAndMerge();
-  WriteClientsStructs(enc, doc_->store(), before_state);
+  WriteChangedStructs(enc, doc_->store(), before_changed);
   delete_set.Write(enc);
   return true;
 }
@@ -119,8 +126,8 @@ void TryMergeDeleteSet(const DeleteSet& ds, StructStore& store) {
 }
 
 void CallObservers(Transaction& tr) {
-  // Observers may not be removed while we iterate: copy the list.
-  auto changed = tr.changed;
+  // Observers start new transactions for their changes; this one's list stays as it is.
+  const auto& changed = tr.changed;
   std::vector<std::pair<AbstractType*, std::vector<TypeEvent>>> deep;
   for (auto& [type, subs] : changed) {
     if (type->item() && type->item()->deleted()) continue;
@@ -153,7 +160,9 @@ void CleanupOne(Doc& doc, Transaction& tr) {
   StructStore& store = doc.store();
   DeleteSet& ds = tr.delete_set;
   ds.SortAndMerge();
-  tr.after_state = store.GetStateVector();
+  for (const auto& [client, before] : tr.before_changed) {
+    tr.after_state[client] = store.GetState(client);
+  }
   CallObservers(tr);
   if (tr.need_formatting_cleanup) CleanupYTextAfterTransaction(tr);
 
@@ -181,16 +190,11 @@ void CleanupOne(Doc& doc, Transaction& tr) {
     }
     if (pos > 0) TryToMergeWithLefts(*structs, static_cast<size_t>(pos));
   }
-  if (!tr.local()) {
-    auto a = tr.after_state.find(doc.client_id());
-    auto b = tr.before_state.find(doc.client_id());
-    const bool a_has = a != tr.after_state.end();
-    const bool b_has = b != tr.before_state.end();
-    if (a_has != b_has || (a_has && a->second != b->second)) {
-      // Someone else is writing with our client id: take a new one, as Yjs does.
-      doc.set_client_id(GenerateClientId());
-    }
+  if (!tr.local() && tr.after_state.count(doc.client_id())) {
+    // Someone else is writing with our client id: take a new one, as Yjs does.
+    doc.set_client_id(GenerateClientId());
   }
+  if (doc.update_observers().empty()) return;
   // Observers may unsubscribe while being called: iterate over a copy.
   auto observers = doc.update_observers();
   for (const auto& obs : observers) {

@@ -16,6 +16,7 @@
 #include "crdt/delete_set.h"
 #include "crdt/id.h"
 #include "crdt/state_vector.h"
+#include "util/small_map.h"
 
 namespace symphony::crdt {
 
@@ -32,7 +33,10 @@ class Transaction {
   bool local() const { return local_; }
 
   DeleteSet delete_set;
-  StateVector before_state;
+  // The state before the transaction of each client that got new structs in it (Yjs keeps the
+  // whole state vector; clients not listed here did not change, so their state is the store's).
+  std::vector<std::pair<ClientId, Clock>> before_changed;
+  // Set when the transaction ends: the state after it, of the clients in before_changed.
   StateVector after_state;
   // Types changed in this transaction (first-changed order) and the keys changed in each
   // (nullopt: the sequence changed).
@@ -45,6 +49,8 @@ class Transaction {
   void AddChangedType(AbstractType* type, const std::string* parent_sub);
   void RemoveChangedType(AbstractType* type);
   Clock BeforeClock(ClientId client) const;
+  // Called before a struct of `client` is added to the store.
+  void NoteClientChange(ClientId client);
 
   // The update this transaction produced (Yjs writeUpdateMessageFromTransaction); false if
   // nothing changed.
@@ -54,7 +60,7 @@ class Transaction {
   Doc* doc_;
   const void* origin_;
   bool local_;
-  std::unordered_map<AbstractType*, size_t> changed_index_;
+  SmallMap<AbstractType*, size_t> changed_index_;
 };
 
 // Runs the end-of-transaction work for the doc's finished transactions (observers, GC, merges,

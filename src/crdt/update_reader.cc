@@ -19,6 +19,7 @@
 #include "crdt/struct_store.h"
 #include "crdt/transaction.h"
 #include "crdt/updates.h"
+#include "util/small_map.h"
 
 namespace symphony::crdt {
 
@@ -37,8 +38,9 @@ struct RefList {
 };
 
 struct Decoded {
-  std::deque<RefList> lists;                      // decode order; owns the structs
-  std::unordered_map<ClientId, RefList*> by_client;  // what Yjs's clientRefs map holds
+  std::vector<RefList> lists;                  // decode order; owns the structs; never grows
+                                               // past its reserved size (pointers stay valid)
+  SmallMap<ClientId, RefList*> by_client;      // what Yjs's clientRefs map holds
   std::vector<std::pair<Item*, std::string>> root_refs;  // items whose parent is a root name
   std::vector<std::pair<ClientId, DeleteSet::Ranges>> ds;  // in encoded order
 
@@ -59,6 +61,12 @@ void DecodeStructs(UpdateDecoder& dec, Doc& doc, Decoded& out, size_t input_size
   const uint64_t max_structs = 8 * static_cast<uint64_t>(input_size) + 64;
   uint64_t total = 0;
   const uint64_t num_clients = rest.ReadVarUint();
+  // Every client entry takes at least two bytes of the rest stream.
+  if (num_clients > rest.remaining() / 2) {
+    rest.Fail(StatusCode::kTruncated, "more clients than the update holds");
+    return;
+  }
+  out.lists.reserve(num_clients);
   for (uint64_t c = 0; c < num_clients && !dec.failed(); c++) {
     const uint64_t n = rest.ReadVarUint();
     const ClientId client = dec.ReadClient();
@@ -72,7 +80,9 @@ void DecodeStructs(UpdateDecoder& dec, Doc& doc, Decoded& out, size_t input_size
     RefList& list = out.lists.emplace_back();
     list.client = client;
     list.refs.reserve(std::min<uint64_t>(n, rest.remaining() + 16));
-    out.by_client[client] = &list;
+    bool inserted = false;
+    RefList*& slot = out.by_client.FindOrInsert(client, &list, &inserted);
+    slot = &list;  // a client listed twice: the later list wins, as in Yjs
     for (uint64_t k = 0; k < n && !dec.failed(); k++) {
       const uint8_t info = dec.ReadInfo();
       if (dec.failed()) return;
@@ -154,6 +164,12 @@ void DecodeDeleteSet(DsDecoder& dec, Decoded& out) {
   }
 }
 
+Status DecodeUpdate(UpdateDecoder& dec, Doc& doc, Decoded& d, size_t size) {
+  DecodeStructs(dec, doc, d, size);
+  if (!dec.failed()) DecodeDeleteSet(dec, d);
+  return dec.failed() ? dec.status() : Status::Ok();
+}
+
 std::vector<uint8_t> EncodeRestStructs(const std::map<ClientId, std::vector<Item*>>& rest) {
   auto enc = MakeUpdateEncoder(UpdateFormat::kV2);
   enc->rest().WriteVarUint(rest.size());
@@ -176,13 +192,14 @@ struct RestStructs {
 // Yjs integrateStructs.
 std::optional<RestStructs> IntegrateStructs(Transaction& tr, StructStore& store, Decoded& d) {
   std::vector<ClientId> ids;
+  ids.reserve(d.by_client.size());
   for (const auto& [client, list] : d.by_client) ids.push_back(client);
   std::sort(ids.begin(), ids.end());
   if (ids.empty()) return std::nullopt;
 
   auto next_target = [&]() -> RefList* {
     while (!ids.empty()) {
-      RefList* t = d.by_client[ids.back()];
+      RefList* t = *d.by_client.Find(ids.back());
       if (t->i < t->end) return t;
       ids.pop_back();
     }
@@ -199,18 +216,17 @@ std::optional<RestStructs> IntegrateStructs(Transaction& tr, StructStore& store,
   };
   std::vector<Item**> stack;
   Item** head = &cur->refs[cur->i++];
-  std::unordered_map<ClientId, Clock> state;
+  SmallMap<ClientId, Clock> state;
 
   auto add_stack_to_rest = [&]() {
     for (Item** slot : stack) {
       Item* s = *slot;
       const ClientId client = s->id.client;
-      auto it = d.by_client.find(client);
-      if (it != d.by_client.end()) {
-        RefList* l = it->second;
+      if (RefList** found = d.by_client.Find(client)) {
+        RefList* l = *found;
         l->i--;
         rest[client] = std::vector<Item*>(l->refs.begin() + l->i, l->refs.begin() + l->end);
-        d.by_client.erase(it);
+        d.by_client.Erase(client);
         l->i = 0;
         l->end = 0;
       } else {
@@ -225,9 +241,10 @@ std::optional<RestStructs> IntegrateStructs(Transaction& tr, StructStore& store,
     Item* s = *head;
     if (!s->is_skip()) {
       const ClientId client = s->id.client;
-      auto [st, inserted] = state.try_emplace(client, 0);
-      if (inserted) st->second = store.GetState(client);
-      const Clock local_clock = st->second;
+      bool inserted = false;
+      Clock& st = state.FindOrInsert(client, 0, &inserted);
+      if (inserted) st = store.GetState(client);
+      const Clock local_clock = st;
       if (local_clock < s->id.clock) {
         stack.push_back(head);
         update_missing(client, s->id.clock - 1);
@@ -237,8 +254,8 @@ std::optional<RestStructs> IntegrateStructs(Transaction& tr, StructStore& store,
         ClientId missing = 0;
         if (s->GetMissing(tr, store, &missing)) {
           stack.push_back(head);
-          auto it = d.by_client.find(missing);
-          RefList* refs = it == d.by_client.end() ? nullptr : it->second;
+          RefList** found = d.by_client.Find(missing);
+          RefList* refs = found ? *found : nullptr;
           if (!refs || refs->i == refs->end) {
             update_missing(missing, store.GetState(missing));
             add_stack_to_rest();
@@ -250,7 +267,7 @@ std::optional<RestStructs> IntegrateStructs(Transaction& tr, StructStore& store,
           const Clock end = s->id.clock + s->length;
           *head = nullptr;  // the store owns it now
           s->Integrate(tr, offset);
-          state[client] = end;
+          state.FindOrInsert(client, 0) = end;
         }
       }
     }
@@ -327,13 +344,13 @@ Status ReadAndApplyUpdate(Transaction& tr, std::span<const uint8_t> update, Upda
   Doc& doc = tr.doc();
   StructStore& store = doc.store();
   Decoded d;
-  {
+  if (format == UpdateFormat::kV1) {
+    UpdateDecoderV1 dec(update);  // on the stack: this is the hot path
+    SYMPHONY_RETURN_IF_ERROR(DecodeUpdate(dec, doc, d, update.size()));
+  } else {
     Result<std::unique_ptr<UpdateDecoder>> dec = MakeUpdateDecoder(update, format);
     if (!dec.ok()) return dec.status();
-    DecodeStructs(**dec, doc, d, update.size());
-    if ((*dec)->failed()) return (*dec)->status();
-    DecodeDeleteSet(**dec, d);
-    if ((*dec)->failed()) return (*dec)->status();
+    SYMPHONY_RETURN_IF_ERROR(DecodeUpdate(**dec, doc, d, update.size()));
   }
   // The update is well-formed: from here on the document changes.
   for (auto& [item, name] : d.root_refs) {

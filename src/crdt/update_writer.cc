@@ -41,3 +41,15 @@ void WriteClientsStructs(UpdateEncoder& enc, const StructStore& store, const Sta
 }
 
 }  // namespace symphony::crdt
+
+namespace symphony::crdt {
+
+void WriteChangedStructs(UpdateEncoder& enc, const StructStore& store,
+                         std::vector<std::pair<ClientId, Clock>> from) {
+  std::erase_if(from, [&](const auto& e) { return store.GetState(e.first) <= e.second; });
+  std::sort(from.begin(), from.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  enc.rest().WriteVarUint(from.size());
+  for (const auto& [client, clock] : from) WriteStructs(enc, *store.Get(client), client, clock);
+}
+
+}  // namespace symphony::crdt
