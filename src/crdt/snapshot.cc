@@ -64,7 +64,9 @@ std::vector<uint8_t> EncodeSnapshot(const Snapshot& snapshot, UpdateFormat forma
 Result<Snapshot> DecodeSnapshot(std::span<const uint8_t> bytes, UpdateFormat format) {
   auto dec = MakeDsDecoder(bytes, format);
   Snapshot snap;
-  snap.ds = DeleteSet::Read(*dec);
+  Result<DeleteSet> ds = ReadDeleteSetChecked(*dec);
+  if (!ds.ok()) return ds.status();
+  snap.ds = std::move(ds).value();
   lib0::Decoder& rest = dec->rest();
   const uint64_t n = rest.ReadVarUint();
   for (uint64_t i = 0; i < n && !dec->failed(); i++) {

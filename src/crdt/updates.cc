@@ -170,6 +170,22 @@ Status WriteDeleteSet(const DeleteSet& ds, UpdateEncoder& enc) {
 
 }  // namespace
 
+Result<DeleteSet> ReadDeleteSetChecked(DsDecoder& dec) {
+  DeleteSet ds = DeleteSet::Read(dec);
+  if (dec.failed()) return dec.status();
+  for (const auto& [client, ranges] : ds.clients()) {
+    for (const DeleteRange& r : ranges) {
+      if (r.len > lib0::kMaxSafeInteger - r.clock) {
+        return Status(StatusCode::kOverflow,
+                      "delete set range of client " + std::to_string(client) +
+                          " ends beyond 2^53-1",
+                      dec.rest().offset());
+      }
+    }
+  }
+  return ds;
+}
+
 bool EncodableInV2(const DeleteSet& ds) {
   for (const auto& [client, ranges] : ds.clients()) {
     Clock end = 0;
@@ -360,10 +376,9 @@ Result<std::vector<uint8_t>> MergeUpdates(std::span<const std::span<const uint8_
   std::vector<DeleteSet> dss;
   dss.reserve(decoders.size());
   for (size_t i = 0; i < decoders.size(); ++i) {
-    dss.push_back(DeleteSet::Read(*decoders[i]));
-    if (decoders[i]->failed()) {
-      return WithPrefix(decoders[i]->status(), "update " + std::to_string(i) + ": ");
-    }
+    Result<DeleteSet> ds = ReadDeleteSetChecked(*decoders[i]);
+    if (!ds.ok()) return WithPrefix(ds.status(), "update " + std::to_string(i) + ": ");
+    dss.push_back(std::move(ds).value());
   }
   DeleteSet::Merge(dss).Write(*enc);
   return enc->Finish();
@@ -410,9 +425,9 @@ Result<std::vector<uint8_t>> DiffUpdate(std::span<const uint8_t> update,
   }
   if (dec.failed()) return dec.status();
   writer.Finish();
-  DeleteSet ds = DeleteSet::Read(dec);
-  if (dec.failed()) return dec.status();
-  SYMPHONY_RETURN_IF_ERROR(WriteDeleteSet(ds, *enc));
+  Result<DeleteSet> ds = ReadDeleteSetChecked(dec);
+  if (!ds.ok()) return ds.status();
+  SYMPHONY_RETURN_IF_ERROR(WriteDeleteSet(ds.value(), *enc));
   return enc->Finish();
 }
 
@@ -428,9 +443,9 @@ Result<std::vector<uint8_t>> ConvertUpdateFormat(std::span<const uint8_t> update
   for (Item* curr = reader.curr(); curr; curr = reader.Next()) writer.Write(*curr, 0);
   if (dec.failed()) return dec.status();
   writer.Finish();
-  DeleteSet ds = DeleteSet::Read(dec);
-  if (dec.failed()) return dec.status();
-  SYMPHONY_RETURN_IF_ERROR(WriteDeleteSet(ds, *enc));
+  Result<DeleteSet> ds = ReadDeleteSetChecked(dec);
+  if (!ds.ok()) return ds.status();
+  SYMPHONY_RETURN_IF_ERROR(WriteDeleteSet(ds.value(), *enc));
   return enc->Finish();
 }
 
@@ -511,8 +526,9 @@ Result<DecodedUpdate> DecodeUpdate(std::span<const uint8_t> update, UpdateFormat
   out.strings = reader.strings();
   for (; reader.curr(); reader.Next()) out.structs.push_back(reader.TakeCurr());
   if (dec.failed()) return dec.status();
-  out.ds = DeleteSet::Read(dec);
-  if (dec.failed()) return dec.status();
+  Result<DeleteSet> ds = ReadDeleteSetChecked(dec);
+  if (!ds.ok()) return ds.status();
+  out.ds = std::move(ds).value();
   return out;
 }
 

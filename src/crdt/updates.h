@@ -125,6 +125,10 @@ struct DecodedUpdate {
 Result<DecodedUpdate> DecodeUpdate(std::span<const uint8_t> update, UpdateFormat format,
                                    const UpdateLimits& limits = {});
 
+// Yjs readDeleteSet, plus a check Yjs lacks: a range ending past 2^53-1 is kOverflow (such an
+// end cannot be encoded again). Errors carry the decoder's offset.
+Result<DeleteSet> ReadDeleteSetChecked(DsDecoder& dec);
+
 // Whether `ds` can be written in format v2: per client, ranges in ascending order, not
 // overlapping, none empty (v2 stores clock differences and length - 1). Delete sets from a
 // Doc, from DeleteSet::Merge and from v2 decoding of one entry per client are; a v1 update can
