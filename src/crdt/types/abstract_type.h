@@ -120,7 +120,14 @@ class AbstractType {
   AbstractType* MapGetType(std::string_view key) const;
   bool MapHas(std::string_view key) const;
 
-  // --- search markers (speed only: never change results) ---
+  // --- search markers ---
+  // A marker is a known (item, index) pair: `p` is an item of this sequence and `index` the
+  // number of visible units before it. Markers only make position lookups faster, with one
+  // exception that we reproduce: Yjs finds the formatting in effect at a position starting from
+  // a marker, so in text that holds format items while Yjs still keeps markers (a root typed
+  // after formatted content arrived) results depend on Yjs's exact marker history. Such types
+  // run Yjs's marker algorithm step for step (`yjs_markers`); all others use a cheaper scheme in
+  // which every marker sits on a visible item and is updated eagerly.
   struct Marker {
     Item* p;
     uint64_t index;
@@ -132,9 +139,12 @@ class AbstractType {
     return kind_ == TypeKind::kArray || kind_ == TypeKind::kText || kind_ == TypeKind::kXmlText;
   }
   // Yjs drops a type's markers for good once a format item is integrated into it (the engine
-  // sets has_formatting then); positions in formatted text depend on this.
+  // sets has_formatting then).
   bool markers_enabled() const { return use_markers() && !has_formatting; }
-  // Yjs findMarker: a known (item, index) near index, or nullopt.
+  bool yjs_markers() const { return yjs_markers_; }
+  // True when the sequence may hold format items (else formatting work can be skipped).
+  bool may_hold_formats() const { return has_formatting || yjs_markers_; }
+  // A marker at or before index (Yjs findMarker), or nullopt (index 0, no markers, empty).
   std::optional<Marker> FindMarker(uint64_t index);
   // Call before the change for an insert (len > 0) and after it for a delete (len < 0).
   void UpdateMarkerChanges(uint64_t index, int64_t len);
@@ -142,6 +152,8 @@ class AbstractType {
   // 0`). Item::MergeWith must redirect a marker whose item merges into its left neighbour
   // (Yjs mergeWith does); otherwise markers never dangle.
   void ClearMarkers() { markers.clear(); }
+  // Records a visible item and its index as a marker (the fast scheme only).
+  void NoteMarker(Item* p, uint64_t index);
 
   // --- observation ---
   int Observe(TypeObserver f);
@@ -172,6 +184,10 @@ class AbstractType {
   std::vector<std::pair<int, std::function<void(const std::vector<TypeEvent>&)>>> deep_observers_;
   int next_handle_ = 1;
   uint64_t marker_clock_ = 0;
+  bool yjs_markers_ = false;
+  std::optional<Marker> FindMarkerYjs(uint64_t index);
+  std::optional<Marker> FindMarkerFast(uint64_t index);
+  void UpdateMarkerChangesYjs(uint64_t index, int64_t len);
 };
 
 }  // namespace symphony::crdt

@@ -423,9 +423,17 @@ Position DeleteText(Transaction& tr, AbstractType* parent, Position pos, uint64_
     }
     pos.Forward();
   }
-  if (start != nullptr) CleanupFormattingGap(tr, start, pos.right, start_attrs, pos.attrs);
+  // Without format items the cleanup has nothing to delete.
+  if (start != nullptr && parent->may_hold_formats()) {
+    CleanupFormattingGap(tr, start, pos.right, start_attrs, pos.attrs);
+  }
   if (parent->markers_enabled()) {
     parent->UpdateMarkerChanges(pos.index, -static_cast<int64_t>(start_length - length));
+    // Keep a marker next to the edit, where the next edit most likely is: on the visible item
+    // before it (deleted runs grow to the right of it when deleting backwards).
+    Item* prev = start != nullptr ? start->left : nullptr;
+    while (prev != nullptr && (prev->deleted() || !prev->countable())) prev = prev->left;
+    if (prev != nullptr) parent->NoteMarker(prev, pos.index - prev->length);
   }
   return pos;
 }
@@ -469,7 +477,15 @@ void Text::Insert(Transaction& tr, uint64_t index, std::string_view utf8,
 
 void Text::Insert(uint64_t index, std::string_view utf8, const Attributes* attrs) {
   if (utf8.empty()) return;
-  type_->doc()->Transact([&](Transaction& tr) { Insert(tr, index, utf8, attrs); });
+  // One captured pointer keeps the std::function free of heap allocation.
+  struct Args {
+    Text* self;
+    uint64_t index;
+    std::string_view utf8;
+    const Attributes* attrs;
+  } args{this, index, utf8, attrs};
+  type_->doc()->Transact(
+      [a = &args](Transaction& tr) { a->self->Insert(tr, a->index, a->utf8, a->attrs); });
 }
 
 void Text::InsertUtf16(Transaction& tr, uint64_t index, std::u16string_view text,
@@ -507,7 +523,13 @@ void Text::Delete(Transaction& tr, uint64_t index, uint64_t length) {
 
 void Text::Delete(uint64_t index, uint64_t length) {
   if (length == 0) return;
-  type_->doc()->Transact([&](Transaction& tr) { Delete(tr, index, length); });
+  struct Args {
+    Text* self;
+    uint64_t index;
+    uint64_t length;
+  } args{this, index, length};
+  type_->doc()->Transact(
+      [a = &args](Transaction& tr) { a->self->Delete(tr, a->index, a->length); });
 }
 
 void Text::Format(Transaction& tr, uint64_t index, uint64_t length, const Attributes& attrs) {

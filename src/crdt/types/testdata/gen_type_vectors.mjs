@@ -171,6 +171,15 @@ const randomText = (seed, steps, withFormats) => (doc) => {
 scenarios.text_random_plain = randomText(7, 3000, false)
 scenarios.text_random_rich = randomText(11, 1500, true)
 
+// A root that received formatted text before being typed: Yjs then keeps search markers although
+// format items exist, and where an unformatted insert lands depends on its marker history.
+scenarios.text_typed_after_remote_formats = (doc) => {
+  const a = newDoc(1)
+  randomText(5, 300, true)(a)
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(a))
+  randomText(6, 1500, false)(doc)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Map
 
