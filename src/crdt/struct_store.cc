@@ -1,8 +1,25 @@
 #include "crdt/struct_store.h"
 
+#include <algorithm>
+
 #include "crdt/item.h"
 
 namespace symphony::crdt {
+
+void StructList::push_back(Item* s) {
+  items_.push_back(s);
+  clocks_.push_back(s->id.clock);
+}
+
+void StructList::insert(size_t pos, Item* s) {
+  items_.insert(items_.begin() + pos, s);
+  clocks_.insert(clocks_.begin() + pos, s->id.clock);
+}
+
+void StructList::erase(size_t first, size_t count) {
+  items_.erase(items_.begin() + first, items_.begin() + first + count);
+  clocks_.erase(clocks_.begin() + first, clocks_.begin() + first + count);
+}
 
 StructStore::~StructStore() {
   for (auto& [client, structs] : clients_) {
@@ -63,27 +80,40 @@ int64_t StructStore::FindIndex(const Structs& structs, Clock clock) {
 }
 
 int64_t StructStore::Search(const Structs& structs, Clock clock) {
-  int64_t left = 0;
-  int64_t right = static_cast<int64_t>(structs.size()) - 1;
-  const Item* mid = structs[right];
-  if (mid->id.clock == clock) return right;
-  // Pivot on the clock: clocks are dense, so this usually lands at once.
-  const Clock last = mid->id.clock + mid->length - 1;
-  int64_t mid_index =
-      last == 0 ? 0 : static_cast<int64_t>((static_cast<double>(clock) / last) * right);
-  if (mid_index > right) mid_index = right;
-  if (mid_index < 0) mid_index = 0;
-  while (left <= right) {
-    mid = structs[mid_index];
-    if (mid->id.clock <= clock) {
-      if (clock < mid->id.clock + mid->length) return mid_index;
-      left = mid_index + 1;
-    } else {
-      right = mid_index - 1;
+  // The last struct starting at or before `clock`. Clocks are dense, so start with an
+  // interpolated guess and narrow down by bisection over the contiguous clock array.
+  size_t lo = 0;
+  size_t hi = structs.size();  // answer in [lo, hi)
+  if (structs.clock_at(0) > clock) return -1;
+  const Item* last = structs.back();
+  const Clock end_clock = last->id.clock + last->length;
+  if (clock >= end_clock) return -1;
+  size_t guess = static_cast<size_t>(static_cast<double>(clock) / end_clock * hi);
+  if (guess >= hi) guess = hi - 1;
+  if (structs.clock_at(guess) <= clock) {
+    lo = guess;
+    // Gallop right from the guess.
+    size_t step = 1;
+    while (lo + step < hi && structs.clock_at(lo + step) <= clock) {
+      lo += step;
+      step *= 2;
     }
-    mid_index = (left + right) / 2;
+    hi = std::min(hi, lo + step);
+  } else {
+    hi = guess;
+    size_t step = 1;
+    while (hi >= step && structs.clock_at(hi - step) > clock) {
+      hi -= step;
+      step *= 2;
+    }
+    lo = hi >= step ? hi - step : 0;
   }
-  return -1;
+  while (hi - lo > 1) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (structs.clock_at(mid) <= clock) lo = mid; else hi = mid;
+  }
+  const Item* s = structs[lo];
+  return clock < s->id.clock + s->length ? static_cast<int64_t>(lo) : -1;
 }
 
 Item* StructStore::Find(ID id) const {
@@ -98,7 +128,7 @@ int64_t StructStore::FindIndexCleanStart(Transaction& tr, Structs& structs, Cloc
   if (index < 0) return index;
   Item* s = structs[index];
   if (s->id.clock < clock && s->is_item()) {
-    structs.insert(structs.begin() + index + 1, SplitItem(tr, s, clock - s->id.clock));
+    structs.insert(index + 1, SplitItem(tr, s, clock - s->id.clock));
     return index + 1;
   }
   return index;
@@ -118,7 +148,7 @@ Item* StructStore::GetItemCleanEnd(Transaction& tr, ID id) {
   if (index < 0) return nullptr;
   Item* s = (*structs)[index];
   if (id.clock != s->id.clock + s->length - 1 && !s->is_gc()) {
-    structs->insert(structs->begin() + index + 1, SplitItem(tr, s, id.clock - s->id.clock + 1));
+    structs->insert(index + 1, SplitItem(tr, s, id.clock - s->id.clock + 1));
   }
   return s;
 }
@@ -126,7 +156,7 @@ Item* StructStore::GetItemCleanEnd(Transaction& tr, ID id) {
 void StructStore::Replace(Item* old, Item* replacement) {
   Structs* structs = Get(old->id.client);
   int64_t i = FindIndex(*structs, old->id.clock);
-  (*structs)[i] = replacement;
+  structs->set(i, replacement);
   delete old;
 }
 

@@ -25,10 +25,32 @@ struct PendingStructs {
   std::vector<uint8_t> update;
 };
 
-// One client's structs in clock order. `hint` remembers where the last lookup landed: most
-// lookups (the item just typed, its neighbour) hit it or the next slot, so they skip the search.
-struct StructList : std::vector<Item*> {
+// One client's structs in clock order, without gaps. The start clocks are kept in a parallel
+// array so that a lookup by clock searches contiguous memory instead of chasing pointers, and
+// `hint` remembers where the last lookup landed (the item just typed, its neighbour): most
+// lookups hit it and skip the search.
+class StructList {
+ public:
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  Item* operator[](size_t i) const { return items_[i]; }
+  Item* back() const { return items_.back(); }
+  auto begin() const { return items_.begin(); }
+  auto end() const { return items_.end(); }
+  Clock clock_at(size_t i) const { return clocks_[i]; }
+
+  void push_back(Item* s);
+  void insert(size_t pos, Item* s);
+  // Removes `count` structs from `first` (without freeing them).
+  void erase(size_t first, size_t count);
+  // Replaces the struct at i with one that starts at the same clock.
+  void set(size_t i, Item* s) { items_[i] = s; }
+
   mutable size_t hint = 0;
+
+ private:
+  std::vector<Item*> items_;
+  std::vector<Clock> clocks_;
 };
 
 class StructStore {

@@ -84,9 +84,9 @@ size_t TryToMergeWithLefts(StructStore::Structs& structs, size_t pos) {
   }
   const size_t merged = pos - i;
   if (merged) {
-    auto first = structs.begin() + (pos + 1 - merged);
-    for (auto it = first; it != first + merged; ++it) delete *it;
-    structs.erase(first, first + merged);
+    const size_t first = pos + 1 - merged;
+    for (size_t k = first; k < first + merged; k++) delete structs[k];
+    structs.erase(first, merged);
   }
   return merged;
 }

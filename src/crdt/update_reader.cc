@@ -302,7 +302,7 @@ std::optional<std::vector<uint8_t>> ApplyDeleteSet(
         int64_t index = StructStore::FindIndex(*structs, clock);
         Item* s = (*structs)[index];
         if (!s->deleted() && s->id.clock < clock) {
-          structs->insert(structs->begin() + index + 1, SplitItem(tr, s, clock - s->id.clock));
+          structs->insert(index + 1, SplitItem(tr, s, clock - s->id.clock));
           index++;
         }
         while (static_cast<size_t>(index) < structs->size()) {
@@ -310,8 +310,7 @@ std::optional<std::vector<uint8_t>> ApplyDeleteSet(
           if (s->id.clock < clock_end) {
             if (!s->deleted()) {
               if (clock_end < s->id.clock + s->length) {
-                structs->insert(structs->begin() + index,
-                                SplitItem(tr, s, clock_end - s->id.clock));
+                structs->insert(index, SplitItem(tr, s, clock_end - s->id.clock));
               }
               s->Delete(tr);
             }
