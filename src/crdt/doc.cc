@@ -79,19 +79,27 @@ const std::string* Doc::RootName(const AbstractType* type) const {
   return nullptr;
 }
 
-void Doc::Transact(const std::function<void(Transaction&)>& f, const void* origin, bool local) {
-  bool initial = false;
-  if (!transaction_) {
-    initial = true;
+bool Doc::BeginTransaction(const void* origin, bool local) {
+  if (transaction_) return false;
+  if (spare_.empty()) {
     cleanups_.push_back(std::make_unique<Transaction>(*this, origin, local));
-    transaction_ = cleanups_.back().get();
+  } else {
+    cleanups_.push_back(std::move(spare_.back()));
+    spare_.pop_back();
+    cleanups_.back()->Reset(origin, local);
   }
-  f(*transaction_);
-  if (initial) {
-    const bool finish = transaction_ == cleanups_.front().get();
-    transaction_ = nullptr;
-    if (finish) CleanupTransactions(*this);
-  }
+  transaction_ = cleanups_.back().get();
+  return true;
+}
+
+void Doc::EndTransaction() {
+  const bool finish = transaction_ == cleanups_.front().get();
+  transaction_ = nullptr;
+  if (finish) CleanupTransactions(*this);
+}
+
+void Doc::RecycleTransaction(std::unique_ptr<Transaction> t) {
+  if (spare_.size() < 4) spare_.push_back(std::move(t));
 }
 
 Status Doc::ApplyUpdate(std::span<const uint8_t> update, UpdateFormat format,

@@ -72,9 +72,13 @@ class Doc {
   // The name of a root type (Yjs findRootTypeKey).
   const std::string* RootName(const AbstractType* type) const;
 
-  // Runs f inside a transaction (joining the current one if any).
-  void Transact(const std::function<void(Transaction&)>& f, const void* origin = nullptr,
-                bool local = true);
+  // Runs f(Transaction&) inside a transaction (joining the current one if any).
+  template <class F>
+  void Transact(F&& f, const void* origin = nullptr, bool local = true) {
+    const bool initial = BeginTransaction(origin, local);
+    f(*transaction_);
+    if (initial) EndTransaction();
+  }
   Transaction* current_transaction() { return transaction_; }
 
   // Applies a Yjs update in one transaction (Yjs applyUpdate / applyUpdateV2). Structs whose
@@ -97,7 +101,10 @@ class Doc {
   // Interned map keys: items keep pointers to them.
   const std::string* InternKey(std::string_view key);
 
-  // Internal: used by Transaction cleanup.
+  // Internal: used by Transact and by Transaction cleanup.
+  bool BeginTransaction(const void* origin, bool local);
+  void EndTransaction();
+  void RecycleTransaction(std::unique_ptr<Transaction> t);
   std::vector<std::unique_ptr<Transaction>>& transaction_cleanups() { return cleanups_; }
   void set_current_transaction(Transaction* t) { transaction_ = t; }
   struct UpdateObserverEntry {
@@ -117,6 +124,7 @@ class Doc {
   std::unordered_set<std::string> keys_;
   Transaction* transaction_ = nullptr;
   std::vector<std::unique_ptr<Transaction>> cleanups_;
+  std::vector<std::unique_ptr<Transaction>> spare_;
   std::vector<UpdateObserverEntry> observers_;
   int next_observer_ = 1;
 };

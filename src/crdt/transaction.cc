@@ -15,6 +15,18 @@ namespace symphony::crdt {
 Transaction::Transaction(Doc& doc, const void* origin, bool local)
     : doc_(&doc), origin_(origin), local_(local) {}
 
+void Transaction::Reset(const void* origin, bool local) {
+  origin_ = origin;
+  local_ = local;
+  delete_set = DeleteSet();
+  before_changed.clear();
+  after_state.clear();
+  changed.clear();
+  changed_index_.clear();
+  merge_structs.clear();
+  need_formatting_cleanup = false;
+}
+
 Clock Transaction::BeforeClock(ClientId client) const {
   for (const auto& [c, clock] : before_changed) {
     if (c == client) return clock;
@@ -161,7 +173,7 @@ void CleanupOne(Doc& doc, Transaction& tr) {
   DeleteSet& ds = tr.delete_set;
   ds.SortAndMerge();
   for (const auto& [client, before] : tr.before_changed) {
-    tr.after_state[client] = store.GetState(client);
+    tr.after_state.FindOrInsert(client, 0) = store.GetState(client);
   }
   CallObservers(tr);
   if (tr.need_formatting_cleanup) CleanupYTextAfterTransaction(tr);
@@ -190,7 +202,7 @@ void CleanupOne(Doc& doc, Transaction& tr) {
     }
     if (pos > 0) TryToMergeWithLefts(*structs, static_cast<size_t>(pos));
   }
-  if (!tr.local() && tr.after_state.count(doc.client_id())) {
+  if (!tr.local() && tr.after_state.Find(doc.client_id())) {
     // Someone else is writing with our client id: take a new one, as Yjs does.
     doc.set_client_id(GenerateClientId());
   }
@@ -212,6 +224,7 @@ void CleanupTransactions(Doc& doc) {
   auto& cleanups = doc.transaction_cleanups();
   // Cleanup may start new transactions (formatting cleanup); they are appended and handled here.
   for (size_t i = 0; i < cleanups.size(); i++) CleanupOne(doc, *cleanups[i]);
+  for (auto& t : cleanups) doc.RecycleTransaction(std::move(t));
   cleanups.clear();
 }
 

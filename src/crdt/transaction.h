@@ -27,6 +27,8 @@ class UpdateEncoder;
 class Transaction {
  public:
   Transaction(Doc& doc, const void* origin, bool local);
+  // Makes a finished transaction new again, keeping its buffers (transactions are pooled).
+  void Reset(const void* origin, bool local);
 
   Doc& doc() { return *doc_; }
   const void* origin() const { return origin_; }
@@ -37,7 +39,7 @@ class Transaction {
   // whole state vector; clients not listed here did not change, so their state is the store's).
   std::vector<std::pair<ClientId, Clock>> before_changed;
   // Set when the transaction ends: the state after it, of the clients in before_changed.
-  StateVector after_state;
+  SmallMap<ClientId, Clock> after_state;
   // Types changed in this transaction (first-changed order) and the keys changed in each
   // (nullopt: the sequence changed).
   std::vector<std::pair<AbstractType*, std::vector<std::optional<std::string>>>> changed;

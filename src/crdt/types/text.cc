@@ -696,9 +696,9 @@ void CleanupYTextAfterTransaction(Transaction& tr) {
   };
   // Clients in store order, so that the result does not depend on hash order.
   for (ClientId client : store.client_order()) {
-    auto after_it = tr.after_state.find(client);
-    if (after_it == tr.after_state.end()) continue;
-    const Clock after = after_it->second;
+    const Clock* after_it = tr.after_state.Find(client);
+    if (after_it == nullptr) continue;
+    const Clock after = *after_it;
     const Clock before = tr.BeforeClock(client);
     if (after == before) continue;
     StructStore::Structs* structs = store.Get(client);
