@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   std::string dir = SYMPHONY_TRACES_DIR;
   std::string states = "build/bench";
   bool json = false;
+  std::string profile;  // "local" / "remote": run only that phase, 5 times (for a profiler)
   for (int i = 1; i < argc; i++) {
     if (std::strcmp(argv[i], "--json") == 0) {
       json = true;
@@ -98,6 +99,8 @@ int main(int argc, char** argv) {
       dir = argv[++i];
     } else if (std::strcmp(argv[i], "--states") == 0 && i + 1 < argc) {
       states = argv[++i];
+    } else if (std::strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
+      profile = argv[++i];
     } else if (std::strcmp(argv[i], "--only-b4x100") == 0) {
       // For profiling the load alone.
       std::vector<uint8_t> big = ReadFile(states + "/b4x100.state");
@@ -115,6 +118,13 @@ int main(int argc, char** argv) {
   const testing::Trace& t = *trace;
 
   // local
+  if (profile == "local") {
+    for (int i = 0; i < 5; i++) {
+      crdt::Doc d(crdt::DocOptions{.client_id = 1});
+      ApplyLocal(d, t, false, nullptr);
+    }
+    return 0;
+  }
   std::vector<std::vector<uint8_t>> updates;
   updates.reserve(t.txns.size());
   crdt::Doc local_doc(crdt::DocOptions{.client_id = 1});
@@ -128,6 +138,13 @@ int main(int argc, char** argv) {
   crdt::Doc source(crdt::DocOptions{.client_id = 1});
   ApplyLocal(source, t, true, &updates);
 
+  if (profile == "remote") {
+    for (int i = 0; i < 5; i++) {
+      crdt::Doc d(crdt::DocOptions{.client_id = 2});
+      for (const auto& u : updates) (void)d.ApplyUpdate(u);
+    }
+    return 0;
+  }
   // remote
   crdt::Doc remote(crdt::DocOptions{.client_id = 2});
   t0 = Clock::now();
