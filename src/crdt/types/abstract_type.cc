@@ -21,6 +21,8 @@ constexpr size_t kMaxSearchMarkers = 80;
 // automerge-paper trace: walking costs are flat for 8..32 markers.)
 constexpr size_t kFastMarkers = 16;
 constexpr uint64_t kFastMoveDivisor = 32;
+// Distance within which the last used marker is taken without looking at the others.
+constexpr uint64_t kFastNearby = 64;
 
 inline uint64_t AbsDiff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
 
@@ -151,35 +153,40 @@ void AbstractType::UpdateMarkerChanges(uint64_t index, int64_t len) {
 void AbstractType::NoteMarker(Item* p, uint64_t index) {
   if (yjs_markers_ || !markers_enabled()) return;
   Marker* nearest = nullptr;
-  uint64_t best = ~uint64_t{0};
-  for (Marker& m : markers) {
-    const uint64_t d = AbsDiff(index, m.index);
-    if (d < best) {
-      best = d;
-      nearest = &m;
-    }
-  }
-  if (nearest != nullptr && best * kFastMoveDivisor < length) {
-    *nearest = Marker{p, index, marker_clock_++};
-  } else if (markers.size() < kFastMarkers) {
-    markers.push_back(Marker{p, index, marker_clock_++});
+  if (last_marker_ < markers.size() &&
+      AbsDiff(index, markers[last_marker_].index) * kFastMoveDivisor < length) {
+    nearest = &markers[last_marker_];
   } else {
-    Marker* oldest = &markers[0];
+    uint64_t best = ~uint64_t{0};
     for (Marker& m : markers) {
-      if (m.timestamp < oldest->timestamp) oldest = &m;
+      const uint64_t d = AbsDiff(index, m.index);
+      if (d < best) {
+        best = d;
+        nearest = &m;
+      }
     }
-    *oldest = Marker{p, index, marker_clock_++};
+    if (nearest != nullptr && best * kFastMoveDivisor >= length) nearest = nullptr;
   }
+  if (nearest == nullptr) nearest = NewFastMarker();
+  *nearest = Marker{p, index, marker_clock_++};
+  last_marker_ = static_cast<size_t>(nearest - markers.data());
 }
 
 std::optional<AbstractType::Marker> AbstractType::FindMarkerFast(uint64_t index) {
   Marker* marker = nullptr;
   uint64_t best = ~uint64_t{0};
-  for (Marker& m : markers) {
-    const uint64_t d = AbsDiff(index, m.index);
-    if (d < best) {
-      best = d;
-      marker = &m;
+  // Edits cluster: the marker used last is usually close enough to skip the scan.
+  if (last_marker_ < markers.size() &&
+      AbsDiff(index, markers[last_marker_].index) <= kFastNearby) {
+    marker = &markers[last_marker_];
+    best = AbsDiff(index, marker->index);
+  } else {
+    for (Marker& m : markers) {
+      const uint64_t d = AbsDiff(index, m.index);
+      if (d < best) {
+        best = d;
+        marker = &m;
+      }
     }
   }
   Item* p;
@@ -208,22 +215,21 @@ std::optional<AbstractType::Marker> AbstractType::FindMarkerFast(uint64_t index)
     p = q;
     pindex -= p->length;
   }
-  if (marker != nullptr && AbsDiff(marker->index, pindex) * kFastMoveDivisor < length) {
-    marker->p = p;
-    marker->index = pindex;
-    marker->timestamp = marker_clock_++;
-    return *marker;
+  if (marker == nullptr || AbsDiff(marker->index, pindex) * kFastMoveDivisor >= length) {
+    marker = NewFastMarker();
   }
-  if (markers.size() < kFastMarkers) {
-    markers.push_back(Marker{p, pindex, marker_clock_++});
-    return markers.back();
-  }
+  *marker = Marker{p, pindex, marker_clock_++};
+  last_marker_ = static_cast<size_t>(marker - markers.data());
+  return *marker;
+}
+
+AbstractType::Marker* AbstractType::NewFastMarker() {
+  if (markers.size() < kFastMarkers) return &markers.emplace_back();
   Marker* oldest = &markers[0];
   for (Marker& m : markers) {
     if (m.timestamp < oldest->timestamp) oldest = &m;
   }
-  *oldest = Marker{p, pindex, marker_clock_++};
-  return *oldest;
+  return oldest;
 }
 
 // Yjs findMarker / markPosition, step for step.

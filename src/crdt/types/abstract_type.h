@@ -185,6 +185,8 @@ class AbstractType {
   int next_handle_ = 1;
   uint64_t marker_clock_ = 0;
   bool yjs_markers_ = false;
+  size_t last_marker_ = 0;  // the fast scheme's most recently used marker (a hint)
+  Marker* NewFastMarker();
   std::optional<Marker> FindMarkerYjs(uint64_t index);
   std::optional<Marker> FindMarkerFast(uint64_t index);
   void UpdateMarkerChangesYjs(uint64_t index, int64_t len);
