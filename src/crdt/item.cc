@@ -1,6 +1,8 @@
 #include "crdt/item.h"
 
+#include <mutex>
 #include <unordered_set>
+#include <vector>
 #include <utility>
 
 #include "crdt/codec/update_encoder.h"
@@ -18,6 +20,75 @@ bool SameOptionalId(bool has_a, const ID& a, bool has_b, const ID& b) {
 }
 
 }  // namespace
+
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SYMPHONY_NO_ITEM_POOL 1  // let AddressSanitizer see every item's lifetime
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SYMPHONY_NO_ITEM_POOL 1
+#endif
+#endif
+
+#ifndef SYMPHONY_NO_ITEM_POOL
+// A free list of Item-sized blocks, carved from 64 KiB slabs. Per thread, so no locking. Slabs
+// are never returned (they are registered globally, so they stay valid): an item freed by another
+// thread than the one that made it simply joins that thread's free list.
+struct ItemPool {
+  struct Free {
+    Free* next;
+  };
+  Free* free = nullptr;
+  void* Get() {
+    if (!free) Refill();
+    Free* f = free;
+    free = f->next;
+    return f;
+  }
+  void Put(void* p) {
+    Free* f = static_cast<Free*>(p);
+    f->next = free;
+    free = f;
+  }
+  void Refill() {
+    constexpr size_t kSlab = 64 * 1024;
+    constexpr size_t kBlock = (sizeof(Item) + alignof(Item) - 1) / alignof(Item) * alignof(Item);
+    char* slab = static_cast<char*>(::operator new(kSlab));
+    static std::mutex mu;
+    static auto* all_slabs = new std::vector<void*>();  // reachable forever, on purpose
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      all_slabs->push_back(slab);
+    }
+    for (size_t off = 0; off + kBlock <= kSlab; off += kBlock) Put(slab + off);
+  }
+};
+
+ItemPool& Pool() {
+  static thread_local ItemPool pool;
+  return pool;
+}
+#endif
+
+}  // namespace
+
+void* Item::operator new(size_t size) {
+#ifdef SYMPHONY_NO_ITEM_POOL
+  return ::operator new(size);
+#else
+  if (size != sizeof(Item)) return ::operator new(size);
+  return Pool().Get();
+#endif
+}
+
+void Item::operator delete(void* p) {
+#ifdef SYMPHONY_NO_ITEM_POOL
+  ::operator delete(p);
+#else
+  if (p) Pool().Put(p);
+#endif
+}
 
 Item* Item::NewGC(ID id, uint64_t length) {
   Item* s = new Item();

@@ -55,6 +55,12 @@ struct Item {
   const std::string* parent_sub = nullptr;   // map key; interned in the Doc (or decoder)
   Content content;
 
+  // Items are allocated from a per-thread free list: documents create and free them by the
+  // million (splits, merges, GC), and malloc is the largest cost otherwise. Freed memory is kept
+  // for reuse by the thread, not returned to the system.
+  static void* operator new(size_t size);
+  static void operator delete(void* p);
+
   static Item* NewGC(ID id, uint64_t length);
   static Item* NewSkip(ID id, uint64_t length);
   // A new item whose info flags follow its content.
