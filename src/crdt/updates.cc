@@ -521,7 +521,9 @@ Result<DecodedUpdate> DecodeUpdate(std::span<const uint8_t> update, UpdateFormat
   auto dec_or = MakeUpdateDecoder(update, format, limits.decode);
   if (!dec_or.ok()) return dec_or.status();
   UpdateDecoder& dec = *dec_or.value();
-  LazyStructReader reader(dec, false, limits);
+  UpdateLimits bounded = limits;
+  bounded.max_structs = std::min(limits.max_structs, limits.max_decoded_structs);
+  LazyStructReader reader(dec, false, bounded);
   DecodedUpdate out;
   out.strings = reader.strings();
   for (; reader.curr(); reader.Next()) out.structs.push_back(reader.TakeCurr());

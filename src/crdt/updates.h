@@ -30,6 +30,9 @@ struct UpdateLimits {
   // bytes (run-length columns repeat forever), so this bounds time, not the input size; Yjs has
   // no such bound and would loop on such input. Exceeding it is a kLimit error.
   uint64_t max_structs = uint64_t{1} << 24;
+  // Most structs DecodeUpdate keeps in memory at once (about 200 bytes each); the streaming
+  // functions hold only a few at a time.
+  uint64_t max_decoded_structs = uint64_t{1} << 20;
   DecodeLimits decode;
 };
 
@@ -115,7 +118,8 @@ struct UpdateMeta {
 Result<UpdateMeta> ParseUpdateMeta(std::span<const uint8_t> update, UpdateFormat format,
                                    const UpdateLimits& limits = {});
 
-// Yjs decodeUpdate(V2): all structs (Skips included) and the delete set, for inspection.
+// Yjs decodeUpdate(V2): all structs (Skips included) and the delete set, for inspection. More
+// than limits.max_decoded_structs structs is a kLimit error.
 // `strings` owns the names and keys the structs point to.
 struct DecodedUpdate {
   std::vector<std::unique_ptr<Item>> structs;
