@@ -135,35 +135,37 @@ const ATTR_POOL = [{ bold: true }, { bold: null }, { italic: true }, { color: 'r
   { color: null }, { bold: true, italic: null }, {}]
 const attr = (r) => ({ ...ATTR_POOL[r.below(ATTR_POOL.length)] })
 
-// Random edits through the public API: inserts (with and without attributes), deletes, formats
-// and embeds, sometimes several per transaction.
+// One random edit through the public API: an insert (with or without attributes), a delete, a
+// format or an embed.
+const textOp = (t, r, withFormats) => {
+  const len = t.length
+  const k = r.below(withFormats ? 10 : 6)
+  if (k < 4 || len === 0) {
+    const s = TEXT_POOL[r.below(TEXT_POOL.length)]
+    const pos = r.below(len + 1)
+    if (withFormats && k === 3) t.insert(pos, s, attr(r))
+    else t.insert(pos, s)
+  } else if (k < 6) {
+    const pos = r.below(len)
+    t.delete(pos, 1 + r.below(Math.min(8, len - pos)))
+  } else if (k < 9) {
+    const pos = r.below(len)
+    t.format(pos, 1 + r.below(Math.min(10, len - pos)), attr(r))
+  } else {
+    t.insertEmbed(r.below(len + 1), { e: r.below(100) })
+  }
+}
+
+// Random edits, sometimes several per transaction.
 const randomText = (seed, steps, withFormats) => (doc) => {
   const t = doc.getText('t')
   const r = new XorShift32(seed)
-  const op = () => {
-    const len = t.length
-    const k = r.below(withFormats ? 10 : 6)
-    if (k < 4 || len === 0) {
-      const s = TEXT_POOL[r.below(TEXT_POOL.length)]
-      const pos = r.below(len + 1)
-      if (withFormats && k === 3) t.insert(pos, s, attr(r))
-      else t.insert(pos, s)
-    } else if (k < 6) {
-      const pos = r.below(len)
-      t.delete(pos, 1 + r.below(Math.min(8, len - pos)))
-    } else if (k < 9) {
-      const pos = r.below(len)
-      t.format(pos, 1 + r.below(Math.min(10, len - pos)), attr(r))
-    } else {
-      t.insertEmbed(r.below(len + 1), { e: r.below(100) })
-    }
-  }
   for (let i = 0; i < steps; i++) {
     if (r.below(4) === 0) {
       const n = 1 + r.below(4)
-      doc.transact(() => { for (let j = 0; j < n; j++) op() })
+      doc.transact(() => { for (let j = 0; j < n; j++) textOp(t, r, withFormats) })
     } else {
-      op()
+      textOp(t, r, withFormats)
     }
   }
 }
@@ -178,6 +180,28 @@ scenarios.text_typed_after_remote_formats = (doc) => {
   randomText(5, 300, true)(a)
   Y.applyUpdate(doc, Y.encodeStateAsUpdate(a))
   randomText(6, 1500, false)(doc)
+}
+
+// Three replicas edit rich text concurrently and exchange state-vector diffs at random; every
+// received update may trigger the formatting cleanup. Returns each replica's final state.
+const concurrentRich = (seed, steps) => {
+  const docs = [newDoc(1), newDoc(2), newDoc(3)]
+  const r = new XorShift32(seed)
+  const sync = (a, b) => Y.applyUpdate(docs[b], Y.encodeStateAsUpdate(docs[a], Y.encodeStateVector(docs[b])))
+  for (let i = 0; i < steps; i++) {
+    if (r.below(10) < 8) {
+      textOp(docs[r.below(3)].getText('t'), r, true)
+    } else {
+      const a = r.below(3)
+      const b = r.below(3)
+      if (a !== b) sync(a, b)
+    }
+  }
+  // Two rounds: cleanups on receipt delete format items, which the second round spreads.
+  for (let round = 0; round < 2; round++) {
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) if (a !== b) sync(a, b)
+  }
+  return docs
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,6 +386,11 @@ for (const [name, f] of Object.entries(scenarios)) {
   if (t instanceof Y.Text) console.log(`delta: ${short(JSON.stringify(t.toDelta()))}`)
   const x = doc.share.get('x')
   if (x instanceof Y.XmlFragment) console.log(`xml: ${x.toString()}`)
+}
+console.log('// text_concurrent_rich')
+for (const doc of concurrentRich(42, 1500)) {
+  const state = Y.encodeStateAsUpdate(doc)
+  console.log(`{${state.length}, "${fnv1a64(state)}"}, // delta ${short(JSON.stringify(doc.getText('t').toDelta()))}`)
 }
 const rf = remoteFormatting()
 console.log('// remote_formatting')
