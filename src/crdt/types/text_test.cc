@@ -11,6 +11,7 @@
 
 #include "crdt/doc.h"
 #include "crdt/transaction.h"
+#include "crdt/types/map.h"
 #include "crdt/types/types_test_util.h"
 
 namespace symphony::crdt {
@@ -114,6 +115,28 @@ TEST(TextTest, EmbedMatchesYjs) {
             "010687ad4b0001010174018487ad4b000162c587ad4b0087ad4b01117b22696d616765223a22782e706e"
             "67227d8687ad4b0104626f6c6404747275658587ad4b03077b226b223a317d8687ad4b0404626f6c6404"
             "6e756c6c0187ad4b010001");
+}
+
+TEST(TextTest, EmbeddedTypesMatchYjs) {
+  Doc doc(testing::Opts(kClient));
+  Text t = doc.GetText("t");
+  t.Insert(0, "ab");
+  AbstractType* m = nullptr;
+  doc.Transact([&](Transaction& tr) { m = t.InsertType(tr, 1, TypeKind::kMap); });
+  Map(m).Set("k", Num(1));
+  const Any bold = Obj({{"bold", Any::Bool(true)}});
+  AbstractType* x = nullptr;
+  doc.Transact([&](Transaction& tr) { x = t.InsertType(tr, 0, TypeKind::kXmlText, {}, &bold); });
+  Text(x).Insert(0, "xml");
+  t.Insert(4, "c");
+  t.Delete(1, 1);
+  EXPECT_EQ(JsonView(doc), R"({"t":"bc"})");
+  EXPECT_EQ(DeltaJson(t),
+            R"([{"insert":"xml","attributes":{"bold":true}},{"insert":{"k":1}},{"insert":"bc"}])");
+  EXPECT_EQ(Hex(doc.EncodeStateAsUpdate()),
+            "010987ad4b0001010174018487ad4b000162c787ad4b0087ad4b0101280087ad4b02016b017d014687ad"
+            "4b0004626f6c640474727565c787ad4b0487ad4b0006c687ad4b0587ad4b0004626f6c64046e756c6c04"
+            "0087ad4b0503786d6c8487ad4b0101630187ad4b010001");
 }
 
 TextDeltaOp InsertOp(const char* s, Any attrs = Any()) {

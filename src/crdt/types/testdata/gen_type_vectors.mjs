@@ -128,6 +128,19 @@ scenarios.text_attributes_order = (doc) => {
   t.format(0, 5, { b: null, 1: null })
 }
 
+scenarios.text_with_types = (doc) => {
+  const t = doc.getText('t')
+  t.insert(0, 'ab')
+  const m = new Y.Map()
+  t.insertEmbed(1, m)
+  m.set('k', 1)
+  const x = new Y.XmlText()
+  t.insertEmbed(0, x, { bold: true })
+  x.insert(0, 'xml')
+  t.insert(4, 'c')
+  t.delete(1, 1)
+}
+
 const TEXT_POOL = ['a', 'bc', 'hello', ' ', '\n', 'ä', '日本', '😀', 'x😀y', 'long string here']
 // Yjs's insert() adds `key: null` entries to the attributes object it is given, so every call
 // gets a fresh copy (attr()), as the C++ API never mutates its arguments.
