@@ -37,10 +37,9 @@ Item* InsertLocal(Transaction& tr, Item* left, Item* right, AbstractType* parent
   ID right_origin;
   if (left != nullptr) origin = left->last_id();
   if (right != nullptr) right_origin = right->id;
-  Item* item = Item::New(ID{client, doc.store().GetState(client)}, left,
-                         left != nullptr ? &origin : nullptr, right,
-                         right != nullptr ? &right_origin : nullptr, parent, parent_sub,
-                         std::move(content));
+  Item* item = Item::New(
+      ID{client, doc.store().GetState(client)}, left, left != nullptr ? &origin : nullptr, right,
+      right != nullptr ? &right_origin : nullptr, parent, parent_sub, std::move(content));
   item->Integrate(tr, 0);
   return item;
 }
@@ -49,14 +48,22 @@ Item* InsertLocal(Transaction& tr, Item* left, Item* right, AbstractType* parent
 
 const char* TypeKindName(TypeKind kind) {
   switch (kind) {
-    case TypeKind::kArray: return "Array";
-    case TypeKind::kMap: return "Map";
-    case TypeKind::kText: return "Text";
-    case TypeKind::kXmlElement: return "XmlElement";
-    case TypeKind::kXmlFragment: return "XmlFragment";
-    case TypeKind::kXmlHook: return "XmlHook";
-    case TypeKind::kXmlText: return "XmlText";
-    case TypeKind::kUnknown: return "Unknown";
+    case TypeKind::kArray:
+      return "Array";
+    case TypeKind::kMap:
+      return "Map";
+    case TypeKind::kText:
+      return "Text";
+    case TypeKind::kXmlElement:
+      return "XmlElement";
+    case TypeKind::kXmlFragment:
+      return "XmlFragment";
+    case TypeKind::kXmlHook:
+      return "XmlHook";
+    case TypeKind::kXmlText:
+      return "XmlText";
+    case TypeKind::kUnknown:
+      return "Unknown";
   }
   return "Unknown";
 }
@@ -77,9 +84,7 @@ void AbstractType::set_kind(TypeKind k) {
   kind_ = k;
 }
 
-AbstractType* AbstractType::parent() const {
-  return item_ != nullptr ? item_->parent : nullptr;
-}
+AbstractType* AbstractType::parent() const { return item_ != nullptr ? item_->parent : nullptr; }
 
 // ---------------------------------------------------------------------------------------------
 // Map entries
@@ -176,8 +181,7 @@ std::optional<AbstractType::Marker> AbstractType::FindMarkerFast(uint64_t index)
   Marker* marker = nullptr;
   uint64_t best = ~uint64_t{0};
   // Edits cluster: the marker used last is usually close enough to skip the scan.
-  if (last_marker_ < markers.size() &&
-      AbsDiff(index, markers[last_marker_].index) <= kFastNearby) {
+  if (last_marker_ < markers.size() && AbsDiff(index, markers[last_marker_].index) <= kFastNearby) {
     marker = &markers[last_marker_];
     best = AbsDiff(index, marker->index);
   } else {

@@ -53,7 +53,8 @@ using TypeObserver = std::function<void(const TypeEvent&)>;
 
 class AbstractType {
  public:
-  explicit AbstractType(TypeKind kind, std::string name = {}) : kind_(kind), name_(std::move(name)) {}
+  explicit AbstractType(TypeKind kind, std::string name = {})
+      : kind_(kind), name_(std::move(name)) {}
   AbstractType(const AbstractType&) = delete;
   AbstractType& operator=(const AbstractType&) = delete;
 
@@ -77,7 +78,10 @@ class AbstractType {
   const std::vector<std::pair<const std::string*, Item*>>& map_entries() const { return map_; }
   void MapClear();
 
-  void Integrate(Doc* doc, Item* item) { doc_ = doc; item_ = item; }
+  void Integrate(Doc* doc, Item* item) {
+    doc_ = doc;
+    item_ = item;
+  }
   void Write(UpdateEncoder& enc) const;
   // Yjs _copy: an empty type of the same kind.
   std::unique_ptr<AbstractType> CopyEmpty() const;

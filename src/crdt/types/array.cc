@@ -30,8 +30,7 @@ bool Array::InsertMixed(Transaction& tr, uint64_t index,
   return type_->ListInsert(tr, index, content, created);
 }
 
-AbstractType* Array::InsertType(Transaction& tr, uint64_t index, TypeKind kind,
-                                std::string name) {
+AbstractType* Array::InsertType(Transaction& tr, uint64_t index, TypeKind kind, std::string name) {
   std::vector<AbstractType*> created;
   if (!type_->ListInsert(tr, index, {AbstractType::NewType{kind, std::move(name)}}, &created)) {
     return nullptr;

@@ -29,8 +29,7 @@ TEST(ArrayTest, MixedValuesMatchYjs) {
   doc.Transact([&](Transaction& tr) { a.Unshift(tr, {Num(0)}); });
   ASSERT_TRUE(a.Delete(2, 4));
   ASSERT_TRUE(a.Insert(1, {Any::Bytes({7}), Num(8), Num(9)}));
-  EXPECT_EQ(JsonView(doc),
-            R"({"a":[0,{"0":7},8,9,1,[4],null,true,{"0":5,"1":6},2.5,"x","end"]})");
+  EXPECT_EQ(JsonView(doc), R"({"a":[0,{"0":7},8,9,1,[4],null,true,{"0":5,"1":6},2.5,"x","end"]})");
   EXPECT_EQ(a.Length(), 12u);
   EXPECT_EQ(a.Get(0), Num(0));
   EXPECT_EQ(a.Get(1), Any::Bytes({7}));

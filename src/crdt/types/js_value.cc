@@ -9,12 +9,18 @@ namespace symphony::crdt {
 
 std::string JsToString(const Any& value) {
   switch (value.type()) {
-    case Any::Type::kUndefined: return "undefined";
-    case Any::Type::kNull: return "null";
-    case Any::Type::kBool: return value.as_bool() ? "true" : "false";
-    case Any::Type::kNumber: return JsNumberToString(value.as_number());
-    case Any::Type::kBigInt: return std::to_string(value.as_bigint());
-    case Any::Type::kString: return value.as_string();
+    case Any::Type::kUndefined:
+      return "undefined";
+    case Any::Type::kNull:
+      return "null";
+    case Any::Type::kBool:
+      return value.as_bool() ? "true" : "false";
+    case Any::Type::kNumber:
+      return JsNumberToString(value.as_number());
+    case Any::Type::kBigInt:
+      return std::to_string(value.as_bigint());
+    case Any::Type::kString:
+      return value.as_string();
     case Any::Type::kBytes: {
       std::string out;
       bool first = true;
@@ -37,7 +43,8 @@ std::string JsToString(const Any& value) {
       }
       return out;
     }
-    case Any::Type::kObject: return "[object Object]";
+    case Any::Type::kObject:
+      return "[object Object]";
   }
   return {};
 }

@@ -14,8 +14,7 @@ void Map::Set(std::string_view key, const Any& value) {
   type_->doc()->Transact([&](Transaction& tr) { Set(tr, key, value); });
 }
 
-AbstractType* Map::SetType(Transaction& tr, std::string_view key, TypeKind kind,
-                           std::string name) {
+AbstractType* Map::SetType(Transaction& tr, std::string_view key, TypeKind kind, std::string name) {
   return type_->MapSetValue(tr, key, AbstractType::NewType{kind, std::move(name)});
 }
 

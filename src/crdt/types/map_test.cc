@@ -30,8 +30,8 @@ TEST(MapTest, ValuesMatchYjs) {
   m.Set("big", Num(1e300));
   m.Set("bool", Any::Bool(true));
   m.Set("null", Any::Null());
-  m.Set("arr", Any::MakeArray({Num(1), Str("two"), Any::MakeArray({Num(3)}),
-                               Obj({{"four", Num(4)}})}));
+  m.Set("arr",
+        Any::MakeArray({Num(1), Str("two"), Any::MakeArray({Num(3)}), Obj({{"four", Num(4)}})}));
   m.Set("obj", Obj({{"b", Num(1)},
                     {"a", Any::MakeArray({Any::Bool(true), Any::Null()})},
                     {"10", Str("ten")},
@@ -76,8 +76,7 @@ TEST(MapTest, NestedTypesMatchYjs) {
   text.Insert(0, "nested");
   Array arr(inner.SetType("arr", TypeKind::kArray));
   arr.Insert(0, {Num(1), Num(2), Num(3)});
-  EXPECT_EQ(StringifyJson(m.ToJson()),
-            R"({"inner":{"x":1,"arr":[1,2,3]},"text":"nested"})");
+  EXPECT_EQ(StringifyJson(m.ToJson()), R"({"inner":{"x":1,"arr":[1,2,3]},"text":"nested"})");
   m.Set("inner", Str("replaced"));
   AbstractType* xml = m.SetType("xml", TypeKind::kXmlElement, "Div");
   EXPECT_EQ(m.GetType("xml"), xml);

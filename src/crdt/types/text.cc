@@ -99,7 +99,8 @@ bool IsObjectLike(const Any& v) {
 // The own enumerable (key, value) pairs of an object, array or byte array.
 Entries OwnEntries(const Any& v) {
   switch (v.type()) {
-    case Any::Type::kObject: return v.as_object();
+    case Any::Type::kObject:
+      return v.as_object();
     case Any::Type::kArray: {
       Entries out;
       const auto& a = v.as_array();
@@ -114,7 +115,8 @@ Entries OwnEntries(const Any& v) {
       }
       return out;
     }
-    default: return {};
+    default:
+      return {};
   }
 }
 
@@ -175,18 +177,16 @@ struct Position {
   }
 };
 
-Item* InsertLocal(Transaction& tr, Item* left, Item* right, AbstractType* parent,
-                  Content content) {
+Item* InsertLocal(Transaction& tr, Item* left, Item* right, AbstractType* parent, Content content) {
   Doc& doc = tr.doc();
   const ClientId client = doc.client_id();
   ID origin;
   ID right_origin;
   if (left != nullptr) origin = left->last_id();
   if (right != nullptr) right_origin = right->id;
-  Item* item = Item::New(ID{client, doc.store().GetState(client)}, left,
-                         left != nullptr ? &origin : nullptr, right,
-                         right != nullptr ? &right_origin : nullptr, parent, nullptr,
-                         std::move(content));
+  Item* item = Item::New(
+      ID{client, doc.store().GetState(client)}, left, left != nullptr ? &origin : nullptr, right,
+      right != nullptr ? &right_origin : nullptr, parent, nullptr, std::move(content));
   item->Integrate(tr, 0);
   return item;
 }
@@ -235,8 +235,7 @@ Position FindPosition(Transaction& tr, AbstractType* parent, uint64_t index, boo
   return pos;
 }
 
-void InsertNegatedAttributes(Transaction& tr, AbstractType* parent, Position& pos,
-                             JsMap& negated) {
+void InsertNegatedAttributes(Transaction& tr, AbstractType* parent, Position& pos, JsMap& negated) {
   while (pos.right != nullptr) {
     Item* r = pos.right;
     if (!r->deleted()) {
@@ -469,8 +468,7 @@ void InsertContent(Transaction& tr, AbstractType* type, uint64_t index, Content 
 // ---------------------------------------------------------------------------------------------
 // Text
 
-void Text::Insert(Transaction& tr, uint64_t index, std::string_view utf8,
-                  const Attributes* attrs) {
+void Text::Insert(Transaction& tr, uint64_t index, std::string_view utf8, const Attributes* attrs) {
   if (utf8.empty()) return;
   InsertContent(tr, type_, index, Content(StringContent{lib0::Utf8ToUtf16(utf8)}), attrs, true);
 }
@@ -499,8 +497,7 @@ void Text::InsertUtf16(uint64_t index, std::u16string_view text, const Attribute
   type_->doc()->Transact([&](Transaction& tr) { InsertUtf16(tr, index, text, attrs); });
 }
 
-void Text::InsertEmbed(Transaction& tr, uint64_t index, const Any& embed,
-                       const Attributes* attrs) {
+void Text::InsertEmbed(Transaction& tr, uint64_t index, const Any& embed, const Attributes* attrs) {
   InsertContent(tr, type_, index, Content(EmbedContent{embed}), attrs, false);
 }
 
@@ -584,9 +581,7 @@ void Text::SetAttribute(Transaction& tr, std::string_view name, const Any& value
   type_->MapSetValue(tr, name, value);
 }
 
-void Text::RemoveAttribute(Transaction& tr, std::string_view name) {
-  type_->MapDelete(tr, name);
-}
+void Text::RemoveAttribute(Transaction& tr, std::string_view name) { type_->MapDelete(tr, name); }
 
 Any Text::GetAttribute(std::string_view name) const { return type_->MapGetValue(name); }
 

@@ -81,12 +81,11 @@ TEST(TextTest, FormatMatchesYjs) {
   t.Insert(6, "Q", &red);
   t.Insert(8, "W");
   EXPECT_EQ(t.ToString(), "hZelloQ Wworld");
-  EXPECT_EQ(DeltaJson(t),
-            R"([{"insert":"hZe","attributes":{"bold":true}},{"insert":"l"},)"
-            R"({"insert":"l","attributes":{"italic":true}},)"
-            R"({"insert":"o","attributes":{"italic":true,"bold":true}},)"
-            R"({"insert":"Q","attributes":{"color":"red"}},)"
-            R"({"insert":" Wwo","attributes":{"italic":true}},{"insert":"rld"}])");
+  EXPECT_EQ(DeltaJson(t), R"([{"insert":"hZe","attributes":{"bold":true}},{"insert":"l"},)"
+                          R"({"insert":"l","attributes":{"italic":true}},)"
+                          R"({"insert":"o","attributes":{"italic":true,"bold":true}},)"
+                          R"({"insert":"Q","attributes":{"color":"red"}},)"
+                          R"({"insert":" Wwo","attributes":{"italic":true}},{"insert":"rld"}])");
   EXPECT_EQ(Hex(doc.EncodeStateAsUpdate()),
             "011587ad4b000401017401688487ad4b0001658487ad4b01016c8487ad4b02016c8487ad4b03016f8487"
             "ad4b0401208487ad4b0502776f8487ad4b0703726c644687ad4b0004626f6c640474727565c687ad4b04"
@@ -108,9 +107,8 @@ TEST(TextTest, EmbedMatchesYjs) {
   t.Delete(0, 1);
   EXPECT_EQ(t.ToString(), "b");
   EXPECT_EQ(t.Length(), 3u);
-  EXPECT_EQ(DeltaJson(t),
-            R"([{"insert":{"image":"x.png"}},{"insert":"b"},)"
-            R"({"insert":{"k":1},"attributes":{"bold":true}}])");
+  EXPECT_EQ(DeltaJson(t), R"([{"insert":{"image":"x.png"}},{"insert":"b"},)"
+                          R"({"insert":{"k":1},"attributes":{"bold":true}}])");
   EXPECT_EQ(Hex(doc.EncodeStateAsUpdate()),
             "010687ad4b0001010174018487ad4b000162c587ad4b0087ad4b01117b22696d616765223a22782e706e"
             "67227d8687ad4b0104626f6c6404747275658587ad4b03077b226b223a317d8687ad4b0404626f6c6404"
@@ -164,14 +162,13 @@ TEST(TextTest, ApplyDeltaMatchesYjs) {
   Text t = doc.GetText("t");
   t.ApplyDelta({InsertOp("Gandalf", Obj({{"bold", Any::Bool(true)}})), InsertOp(" the "),
                 InsertOp("Grey", Obj({{"color", Str("#ccc")}}))});
-  t.ApplyDelta({RetainOp(3), DeleteOp(2), RetainOp(4, Obj({{"italic", Any::Bool(true)}})),
-                InsertOp("!")});
+  t.ApplyDelta(
+      {RetainOp(3), DeleteOp(2), RetainOp(4, Obj({{"italic", Any::Bool(true)}})), InsertOp("!")});
   EXPECT_EQ(t.ToString(), "Ganlf t!he Grey");
-  EXPECT_EQ(DeltaJson(t),
-            R"([{"insert":"Gan","attributes":{"bold":true}},)"
-            R"({"insert":"lf","attributes":{"bold":true,"italic":true}},)"
-            R"({"insert":" t","attributes":{"italic":true}},{"insert":"!he "},)"
-            R"({"insert":"Grey","attributes":{"color":"#ccc"}}])");
+  EXPECT_EQ(DeltaJson(t), R"([{"insert":"Gan","attributes":{"bold":true}},)"
+                          R"({"insert":"lf","attributes":{"bold":true,"italic":true}},)"
+                          R"({"insert":" t","attributes":{"italic":true}},{"insert":"!he "},)"
+                          R"({"insert":"Grey","attributes":{"color":"#ccc"}}])");
   EXPECT_EQ(Hex(doc.EncodeStateAsUpdate()),
             "010d87ad4b000601017404626f6c6404747275658487ad4b000347616e8187ad4b03028487ad4b05026c"
             "668687ad4b0704626f6c64046e756c6c8487ad4b080220748487ad4b0a036865208687ad4b0d05636f6c"
@@ -225,16 +222,15 @@ TEST(TextTest, DeleteInsideFormattingCleansUpLikeYjs) {
 TEST(TextTest, AttributeKeyOrderFollowsJavaScript) {
   Doc doc(testing::Opts(kClient));
   Text t = doc.GetText("t");
-  const Any attrs = Obj({{"b", Num(1)}, {"2", Str("two")}, {"a", Obj({{"x", Num(1)}})},
-                         {"1", Str("one")}});
+  const Any attrs =
+      Obj({{"b", Num(1)}, {"2", Str("two")}, {"a", Obj({{"x", Num(1)}})}, {"1", Str("one")}});
   t.Insert(0, "abc", &attrs);
   // A different object with equal flat content counts as the same attribute value.
   const Any a = Obj({{"a", Obj({{"x", Num(1)}})}});
   t.Insert(3, "de", &a);
   t.Format(0, 5, Obj({{"b", Any::Null()}, {"1", Any::Null()}}));
-  EXPECT_EQ(DeltaJson(t),
-            R"([{"insert":"abc","attributes":{"2":"two","a":{"x":1}}},)"
-            R"({"insert":"de","attributes":{"a":{"x":1}}}])");
+  EXPECT_EQ(DeltaJson(t), R"([{"insert":"abc","attributes":{"2":"two","a":{"x":1}}},)"
+                          R"({"insert":"de","attributes":{"a":{"x":1}}}])");
   EXPECT_EQ(Hex(doc.EncodeStateAsUpdate()),
             "010a87ad4b0001010174018687ad4b000132052274776f228187ad4b01018687ad4b020161077b227822"
             "3a317d8487ad4b03036162638187ad4b06018687ad4b070132046e756c6c8187ad4b08018687ad4b0901"
@@ -243,13 +239,17 @@ TEST(TextTest, AttributeKeyOrderFollowsJavaScript) {
 
 // gen_type_vectors.mjs's textOp: one random edit.
 void TextOp(Text& t, Transaction& tr, testing::XorShift32& r, bool with_formats) {
-  static const char* kPool[] = {"a", "bc", "hello", " ", "\n", "ä", "日本", "😀", "x😀y",
-                                "long string here"};
+  static const char* kPool[] = {"a", "bc",   "hello", " ",   "\n",
+                                "ä", "日本", "😀",     "x😀y", "long string here"};
   static const std::vector<Any> attr_pool = {
-      Obj({{"bold", Any::Bool(true)}}),  Obj({{"bold", Any::Null()}}),
-      Obj({{"italic", Any::Bool(true)}}), Obj({{"color", Str("red")}}),
-      Obj({{"color", Str("blue")}}),      Obj({{"color", Any::Null()}}),
-      Obj({{"bold", Any::Bool(true)}, {"italic", Any::Null()}}), Any::MakeObject()};
+      Obj({{"bold", Any::Bool(true)}}),
+      Obj({{"bold", Any::Null()}}),
+      Obj({{"italic", Any::Bool(true)}}),
+      Obj({{"color", Str("red")}}),
+      Obj({{"color", Str("blue")}}),
+      Obj({{"color", Any::Null()}}),
+      Obj({{"bold", Any::Bool(true)}, {"italic", Any::Null()}}),
+      Any::MakeObject()};
   const uint64_t len = t.Length();
   const uint32_t k = r.Below(with_formats ? 10 : 6);
   if (k < 4 || len == 0) {
@@ -333,8 +333,7 @@ TEST(TextTest, ConcurrentRichEditsMatchYjs) {
   for (ClientId c = 1; c <= 3; ++c) docs.push_back(std::make_unique<Doc>(testing::Opts(c)));
   testing::XorShift32 r(42);
   auto sync = [&](uint32_t a, uint32_t b) {
-    ASSERT_TRUE(
-        docs[b]->ApplyUpdate(docs[a]->EncodeStateAsUpdate(docs[b]->GetStateVector())).ok());
+    ASSERT_TRUE(docs[b]->ApplyUpdate(docs[a]->EncodeStateAsUpdate(docs[b]->GetStateVector())).ok());
   };
   for (int i = 0; i < 1500; ++i) {
     if (r.Below(10) < 8) {
@@ -387,11 +386,10 @@ TEST(TextTest, RemoteFormattingIsCleanedUpLikeYjs) {
       "0474727565c601070108066974616c6963046e756c6c0101010802");
   ASSERT_TRUE(a.ApplyUpdate(from_b).ok());
   EXPECT_EQ(ta.ToString(), "hello wod");
-  EXPECT_EQ(DeltaJson(ta),
-            R"([{"insert":"he","attributes":{"bold":true}},)"
-            R"({"insert":"llo","attributes":{"bold":true,"italic":true}},)"
-            R"({"insert":" ","attributes":{"italic":true}},)"
-            R"({"insert":"wo","attributes":{"italic":true}},{"insert":"d"}])");
+  EXPECT_EQ(DeltaJson(ta), R"([{"insert":"he","attributes":{"bold":true}},)"
+                           R"({"insert":"llo","attributes":{"bold":true,"italic":true}},)"
+                           R"({"insert":" ","attributes":{"italic":true}},)"
+                           R"({"insert":"wo","attributes":{"italic":true}},{"insert":"d"}])");
   EXPECT_EQ(Hex(a.EncodeStateAsUpdate()),
             "0204020046010004626f6c640474727565c60104010504626f6c64046e756c6cc601010102066974616c"
             "69630474727565c601070108066974616c6963046e756c6c0b010004010174026865840101036c6c6f84"

@@ -109,7 +109,8 @@ std::vector<std::pair<std::string, std::string>> ForInStrings(const Any& value) 
       }
       break;
     }
-    default: break;
+    default:
+      break;
   }
   return out;
 }
@@ -176,18 +177,25 @@ Guess GuessKind(const AbstractType& type) {
 
 Any AbstractType::ToJson() const {
   switch (kind_) {
-    case TypeKind::kArray: return ListJson(*this);
+    case TypeKind::kArray:
+      return ListJson(*this);
     case TypeKind::kMap:
-    case TypeKind::kXmlHook: return MapJson(*this);
-    case TypeKind::kText: return Any::String(PlainText(*this));
+    case TypeKind::kXmlHook:
+      return MapJson(*this);
+    case TypeKind::kText:
+      return Any::String(PlainText(*this));
     case TypeKind::kXmlElement:
     case TypeKind::kXmlFragment:
-    case TypeKind::kXmlText: return Any::String(ToString());
+    case TypeKind::kXmlText:
+      return Any::String(ToString());
     case TypeKind::kUnknown:
       switch (GuessKind(*this)) {
-        case Guess::kMap: return MapJson(*this);
-        case Guess::kText: return Any::String(PlainText(*this));
-        case Guess::kArray: return ListJson(*this);
+        case Guess::kMap:
+          return MapJson(*this);
+        case Guess::kText:
+          return Any::String(PlainText(*this));
+        case Guess::kArray:
+          return ListJson(*this);
       }
   }
   return Any();
@@ -195,14 +203,19 @@ Any AbstractType::ToJson() const {
 
 std::string AbstractType::ToString() const {
   switch (kind_) {
-    case TypeKind::kText: return PlainText(*this);
-    case TypeKind::kXmlText: return XmlTextString(const_cast<AbstractType*>(this));
-    case TypeKind::kXmlFragment: return ChildrenString(*this);
-    case TypeKind::kXmlElement: return ElementXml(*this);
+    case TypeKind::kText:
+      return PlainText(*this);
+    case TypeKind::kXmlText:
+      return XmlTextString(const_cast<AbstractType*>(this));
+    case TypeKind::kXmlFragment:
+      return ChildrenString(*this);
+    case TypeKind::kXmlElement:
+      return ElementXml(*this);
     case TypeKind::kUnknown:
       if (GuessKind(*this) == Guess::kText) return PlainText(*this);
       return "[object Object]";
-    default: return "[object Object]";
+    default:
+      return "[object Object]";
   }
 }
 

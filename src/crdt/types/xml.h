@@ -31,8 +31,7 @@ class XmlFragment {
   AbstractType* InsertText(Transaction& tr, uint64_t index);
   AbstractType* InsertText(uint64_t index);
   // Any mix of new nodes (and plain values, which Yjs also accepts); false if index > Length().
-  bool Insert(Transaction& tr, uint64_t index,
-              const std::vector<AbstractType::Insertable>& content,
+  bool Insert(Transaction& tr, uint64_t index, const std::vector<AbstractType::Insertable>& content,
               std::vector<AbstractType*>* created = nullptr);
   // Yjs insertAfter: after the child `ref` (nullptr: at the start).
   void InsertAfter(Transaction& tr, AbstractType* ref,

@@ -25,8 +25,9 @@ TEST(XmlTest, DocumentMatchesYjs) {
   XmlText t(XmlFragment(p.type()).InsertText(0));
   t.Insert(0, "Hello world");
   t.Format(0, 5, Obj({{"b", Any::Bool(true)}}));
-  t.Format(6, 5, Obj({{"a", Obj({{"href", Str("x.html")}, {"title", Str("t")}})},
-                      {"i", Any::Bool(true)}}));
+  t.Format(
+      6, 5,
+      Obj({{"a", Obj({{"href", Str("x.html")}, {"title", Str("t")}})}, {"i", Any::Bool(true)}}));
   XmlElement ul(f.InsertElement(1, "ul"));
   XmlElement li(ul.InsertElement(0, "li"));
   li.InsertText(0);
