@@ -131,7 +131,10 @@ class AbstractType {
   // a marker, so in text that holds format items while Yjs still keeps markers (a root typed
   // after formatted content arrived) results depend on Yjs's exact marker history. Such types
   // run Yjs's marker algorithm step for step (`yjs_markers`); all others use a cheaper scheme in
-  // which every marker sits on a visible item and is updated eagerly.
+  // which every marker sits on a visible item and is updated eagerly. Either way markers are
+  // kept only through the local edit paths here (Text, List*); a remote transaction clears them
+  // (CallObserver). Changing a sequence by other means inside a local transaction (an update
+  // applied in a Transact callback) leaves them stale, as it does in Yjs.
   struct Marker {
     Item* p;
     uint64_t index;
@@ -174,7 +177,8 @@ class AbstractType {
   // JSON view as Yjs's toJSON gives it (kind decides the shape; kUnknown is guessed from
   // content: a map if it has keys only, text if it holds strings or formats, else an array).
   Any ToJson() const;
-  // toString of text / XML types.
+  // Yjs toString: the text of kText, the XML of kXmlFragment / kXmlElement / kXmlText;
+  // other kinds give what JavaScript's String() gives for them ("[object Object]").
   std::string ToString() const;
 
  private:
