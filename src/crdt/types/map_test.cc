@@ -119,5 +119,19 @@ TEST(MapTest, ObserverSeesChangedKeys) {
   EXPECT_EQ(calls, 1);
 }
 
+TEST(MapTest, DeepObserverSeesNestedChanges) {
+  Doc doc(testing::Opts(kClient));
+  Map m = doc.GetMap("m");
+  Map inner(m.SetType("inner", TypeKind::kMap));
+  std::vector<AbstractType*> targets;
+  m.type()->ObserveDeep([&](const std::vector<TypeEvent>& events) {
+    for (const TypeEvent& e : events) targets.push_back(e.target);
+  });
+  inner.Set("x", Num(1));
+  ASSERT_EQ(targets.size(), 1u);
+  EXPECT_EQ(targets[0], inner.type());
+  EXPECT_EQ(inner.type()->parent(), m.type());
+}
+
 }  // namespace
 }  // namespace symphony::crdt
