@@ -1,29 +1,49 @@
 #include "crdt/struct_store.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "crdt/item.h"
 
 namespace symphony::crdt {
 
-void StructList::push_back(Item* s) {
-  items_.push_back(s);
-  clocks_.push_back(s->id.clock);
+void StructList::MoveGap(size_t pos) {
+  if (pos < gap_start_) {
+    const size_t n = gap_start_ - pos;
+    std::memmove(&items_[pos + gap_len_], &items_[pos], n * sizeof(Item*));
+    std::memmove(&clocks_[pos + gap_len_], &clocks_[pos], n * sizeof(Clock));
+  } else if (pos > gap_start_) {
+    const size_t n = pos - gap_start_;
+    std::memmove(&items_[gap_start_], &items_[gap_start_ + gap_len_], n * sizeof(Item*));
+    std::memmove(&clocks_[gap_start_], &clocks_[gap_start_ + gap_len_], n * sizeof(Clock));
+  }
+  gap_start_ = pos;
 }
 
 void StructList::insert(size_t pos, Item* s) {
-  items_.insert(items_.begin() + pos, s);
-  clocks_.insert(clocks_.begin() + pos, s->id.clock);
+  if (gap_len_ == 0) {
+    // Grow: a new gap of 1/8 of the size (at least 16) where the gap is.
+    const size_t grow = std::max<size_t>(16, size() / 8);
+    items_.insert(items_.begin() + gap_start_, grow, nullptr);
+    clocks_.insert(clocks_.begin() + gap_start_, grow, 0);
+    gap_len_ = grow;
+  }
+  MoveGap(pos);
+  items_[gap_start_] = s;
+  clocks_[gap_start_] = s->id.clock;
+  gap_start_++;
+  gap_len_--;
 }
 
 void StructList::erase(size_t first, size_t count) {
-  items_.erase(items_.begin() + first, items_.begin() + first + count);
-  clocks_.erase(clocks_.begin() + first, clocks_.begin() + first + count);
+  MoveGap(first + count);
+  gap_start_ -= count;
+  gap_len_ += count;
 }
 
 StructStore::~StructStore() {
   for (auto& [client, structs] : clients_) {
-    for (Item* s : structs) delete s;
+    for (size_t i = 0; i < structs.size(); i++) delete structs[i];
   }
 }
 
