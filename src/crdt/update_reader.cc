@@ -25,8 +25,10 @@ namespace symphony::crdt {
 
 namespace {
 
-// Clocks past this cannot come from a JS client (Number.MAX_SAFE_INTEGER).
-constexpr uint64_t kMaxClock = lib0::kMaxSafeInteger;
+// Clocks past this cannot come from a real client (a document would need 2^52 edits), and v2
+// encodes clock differences doubled: keeping clocks below 2^52 keeps every state we write (the
+// pending structs are kept as a v2 update) decodable.
+constexpr uint64_t kMaxClock = (uint64_t{1} << 52) - 1;
 
 // One client's decoded structs. `end` is the logical length: Yjs empties a list that went
 // pending, but we keep the pointers to free the structs at the end.
@@ -126,8 +128,8 @@ void DecodeStructs(UpdateDecoder& dec, Doc& doc, Decoded& out, size_t input_size
         rest.Fail(StatusCode::kInvalid, "struct of length 0");
         return;
       }
-      if (s->length > kMaxClock - clock) {
-        rest.Fail(StatusCode::kOverflow, "clock past 2^53");
+      if (clock > kMaxClock || s->length > kMaxClock - clock) {
+        rest.Fail(StatusCode::kOverflow, "clock past 2^52");
         return;
       }
       clock += s->length;
@@ -154,8 +156,8 @@ void DecodeDeleteSet(DsDecoder& dec, Decoded& out) {
     for (uint64_t k = 0; k < n && !dec.failed(); k++) {
       const Clock clock = dec.ReadDsClock();
       const uint64_t len = dec.ReadDsLen();
-      if (clock > kMaxClock || len > kMaxClock) {
-        rest.Fail(StatusCode::kOverflow, "delete range past 2^53");
+      if (clock > kMaxClock || len > kMaxClock - clock) {
+        rest.Fail(StatusCode::kOverflow, "delete range past 2^52");
         return;
       }
       ranges.push_back(DeleteRange{clock, len});
@@ -323,10 +325,19 @@ std::optional<std::vector<uint8_t>> ApplyDeleteSet(
       }
     }
   }
-  if (unapplied.empty()) return std::nullopt;
+  // Ranges from a well-formed update are sorted, disjoint and non-empty, so this changes nothing
+  // for them; for others it keeps the v2 encoding (which needs exactly that) valid.
+  DeleteSet pending;
+  for (const auto& [client, ranges] : unapplied.clients()) {
+    for (const DeleteRange& r : ranges) {
+      if (r.len > 0) pending.Add(client, r.clock, r.len);
+    }
+  }
+  pending.SortAndMerge();
+  if (pending.empty()) return std::nullopt;
   auto enc = MakeUpdateEncoder(UpdateFormat::kV2);
   enc->rest().WriteVarUint(0);
-  unapplied.Write(*enc);
+  pending.Write(*enc);
   return enc->Finish();
 }
 
