@@ -20,6 +20,16 @@ void StructList::MoveGap(size_t pos) {
   gap_start_ = pos;
 }
 
+void StructList::push_back(Item* s) {
+  if (gap_len_ > 0 && gap_start_ == size()) {
+    insert(size(), s);
+    return;
+  }
+  items_.push_back(s);
+  clocks_.push_back(s->id.clock);
+  if (gap_len_ == 0) gap_start_ = size();
+}
+
 void StructList::insert(size_t pos, Item* s) {
   if (gap_len_ == 0) {
     // Grow: a new gap of 1/8 of the size (at least 16) where the gap is.

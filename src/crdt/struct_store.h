@@ -40,7 +40,9 @@ class StructList {
   Item* back() const { return (*this)[size() - 1]; }
   Clock clock_at(size_t i) const { return clocks_[Phys(i)]; }
 
-  void push_back(Item* s) { insert(size(), s); }
+  // Appends at the physical end when the gap is elsewhere: new structs arrive at the end while
+  // edits happen in the middle, and the gap should stay where the edits are.
+  void push_back(Item* s);
   void insert(size_t pos, Item* s);
   // Removes `count` structs from `first` (without freeing them).
   void erase(size_t first, size_t count);

@@ -39,19 +39,44 @@ struct RefList {
   size_t end = 0;
 };
 
+// Everything decoded from one update. Reused from update to update (Reset keeps the buffers):
+// allocation was the largest cost of applying small updates.
 struct Decoded {
-  std::vector<RefList> lists;                  // decode order; owns the structs; never grows
-                                               // past its reserved size (pointers stay valid)
-  SmallMap<ClientId, RefList*> by_client;      // what Yjs's clientRefs map holds
+  // lists[0, num_lists): decode order; own the structs not yet integrated. Sized before the
+  // first list of an update is made, so pointers into it stay valid while it is applied.
+  std::vector<RefList> lists;
+  size_t num_lists = 0;
+  SmallMap<ClientId, RefList*> by_client;  // what Yjs's clientRefs map holds
   std::vector<std::pair<Item*, std::string>> root_refs;  // items whose parent is a root name
-  std::vector<std::pair<ClientId, DeleteSet::Ranges>> ds;  // in encoded order
+  // ds[0, num_ds): the delete set, in encoded order.
+  std::vector<std::pair<ClientId, DeleteSet::Ranges>> ds;
+  size_t num_ds = 0;
 
   Decoded() = default;
   Decoded(const Decoded&) = delete;
-  ~Decoded() {
-    for (auto& l : lists) {
-      for (Item* s : l.refs) delete s;
+  ~Decoded() { Reset(); }
+
+  void Reset() {
+    for (size_t i = 0; i < num_lists; i++) {
+      for (Item* s : lists[i].refs) delete s;
+      lists[i].refs.clear();
+      lists[i].i = lists[i].end = 0;
     }
+    num_lists = 0;
+    num_ds = 0;
+    by_client.clear();
+    root_refs.clear();
+  }
+  RefList& NewList() { return lists[num_lists++]; }
+  DeleteSet::Ranges& NewRanges(ClientId client) {
+    if (num_ds == ds.size()) ds.emplace_back();
+    auto& e = ds[num_ds++];
+    e.first = client;
+    e.second.clear();
+    return e.second;
+  }
+  std::span<const std::pair<ClientId, DeleteSet::Ranges>> delete_set() const {
+    return {ds.data(), num_ds};
   }
 };
 
@@ -68,7 +93,7 @@ void DecodeStructs(UpdateDecoder& dec, Doc& doc, Decoded& out, size_t input_size
     rest.Fail(StatusCode::kTruncated, "more clients than the update holds");
     return;
   }
-  out.lists.reserve(num_clients);
+  if (out.lists.size() < out.num_lists + num_clients) out.lists.resize(out.num_lists + num_clients);
   for (uint64_t c = 0; c < num_clients && !dec.failed(); c++) {
     const uint64_t n = rest.ReadVarUint();
     const ClientId client = dec.ReadClient();
@@ -79,7 +104,7 @@ void DecodeStructs(UpdateDecoder& dec, Doc& doc, Decoded& out, size_t input_size
       rest.Fail(StatusCode::kLimit, "more structs than the update's size allows");
       return;
     }
-    RefList& list = out.lists.emplace_back();
+    RefList& list = out.NewList();
     list.client = client;
     list.refs.reserve(std::min<uint64_t>(n, rest.remaining() + 16));
     bool inserted = false;
@@ -151,7 +176,7 @@ void DecodeDeleteSet(DsDecoder& dec, Decoded& out) {
       rest.Fail(StatusCode::kTruncated, "delete set longer than the update");
       return;
     }
-    DeleteSet::Ranges ranges;
+    DeleteSet::Ranges& ranges = out.NewRanges(client);
     ranges.reserve(n);
     for (uint64_t k = 0; k < n && !dec.failed(); k++) {
       const Clock clock = dec.ReadDsClock();
@@ -162,7 +187,6 @@ void DecodeDeleteSet(DsDecoder& dec, Decoded& out) {
       }
       ranges.push_back(DeleteRange{clock, len});
     }
-    out.ds.emplace_back(client, std::move(ranges));
   }
 }
 
@@ -291,7 +315,7 @@ std::optional<RestStructs> IntegrateStructs(Transaction& tr, StructStore& store,
 // Yjs readAndApplyDeleteSet: returns the ranges we cannot apply yet, as a v2 update.
 std::optional<std::vector<uint8_t>> ApplyDeleteSet(
     Transaction& tr, StructStore& store,
-    const std::vector<std::pair<ClientId, DeleteSet::Ranges>>& ds) {
+    std::span<const std::pair<ClientId, DeleteSet::Ranges>> ds) {
   DeleteSet unapplied;
   for (const auto& [client, ranges] : ds) {
     StructStore::Structs* structs = store.Get(client);
@@ -353,7 +377,20 @@ std::vector<uint8_t> MergeV2(std::vector<uint8_t> a, std::vector<uint8_t> b) {
 Status ReadAndApplyUpdate(Transaction& tr, std::span<const uint8_t> update, UpdateFormat format) {
   Doc& doc = tr.doc();
   StructStore& store = doc.store();
-  Decoded d;
+  // The thread's scratch buffers, unless we are re-applying pending structs from inside an apply.
+  static thread_local Decoded scratch;
+  static thread_local int depth = 0;
+  Decoded local;
+  Decoded& d = depth == 0 ? scratch : local;
+  d.Reset();
+  struct DepthGuard {
+    Decoded& d;
+    DepthGuard(Decoded& dd) : d(dd) { depth++; }
+    ~DepthGuard() {
+      d.Reset();  // frees what was not integrated
+      depth--;
+    }
+  } guard(d);
   if (format == UpdateFormat::kV1) {
     UpdateDecoderV1 dec(update);  // on the stack: this is the hot path
     SYMPHONY_RETURN_IF_ERROR(DecodeUpdate(dec, doc, d, update.size()));
@@ -388,7 +425,7 @@ Status ReadAndApplyUpdate(Transaction& tr, std::span<const uint8_t> update, Upda
     store.pending_structs = PendingStructs{std::move(rest->missing), std::move(rest->update)};
   }
 
-  std::optional<std::vector<uint8_t>> ds_rest = ApplyDeleteSet(tr, store, d.ds);
+  std::optional<std::vector<uint8_t>> ds_rest = ApplyDeleteSet(tr, store, d.delete_set());
   if (store.pending_ds) {
     Decoded pd;
     std::vector<uint8_t> pending_ds = std::move(*store.pending_ds);
@@ -398,7 +435,7 @@ Status ReadAndApplyUpdate(Transaction& tr, std::span<const uint8_t> update, Upda
     if (dec.ok()) {
       (*dec)->rest().ReadVarUint();  // zero structs
       DecodeDeleteSet(**dec, pd);
-      if (!(*dec)->failed()) ds_rest2 = ApplyDeleteSet(tr, store, pd.ds);
+      if (!(*dec)->failed()) ds_rest2 = ApplyDeleteSet(tr, store, pd.delete_set());
     }
     if (ds_rest && ds_rest2) {
       store.pending_ds = MergeV2(std::move(*ds_rest), std::move(*ds_rest2));
