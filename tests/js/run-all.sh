@@ -18,7 +18,7 @@ cd "$(dirname "$0")/../.."
 
 BIN=${SYMPHONY_BIN:-build/symphony}
 LONG=${LONG:-0}
-if [[ "$LONG" == 1 ]]; then SEEDS=${CONFORMANCE_SEEDS:-50000}; else SEEDS=${CONFORMANCE_SEEDS:-1500}; fi
+if [[ "$LONG" == 1 ]]; then SEEDS=${CONFORMANCE_SEEDS:-50000}; else SEEDS=${CONFORMANCE_SEEDS:-2000}; fi
 START=${CONFORMANCE_START:-1}
 BUDGET_ARGS=()
 [[ -n "${FUZZ_TIME_BUDGET:-}" ]] && BUDGET_ARGS=(--time-budget "$FUZZ_TIME_BUDGET")
