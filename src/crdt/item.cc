@@ -141,6 +141,19 @@ Item* Item::Prev() const {
   return n;
 }
 
+Item* InsertLocalItem(Transaction& tr, Item* left, Item* right, AbstractType* parent,
+                      const std::string* parent_sub, Content content) {
+  Doc& doc = tr.doc();
+  const ClientId client = doc.client_id();
+  const ID origin = left ? left->last_id() : ID{};
+  const ID right_origin = right ? right->id : ID{};
+  Item* item = Item::New(ID{client, doc.store().GetState(client)}, left, left ? &origin : nullptr,
+                         right, right ? &right_origin : nullptr, parent, parent_sub,
+                         std::move(content));
+  item->Integrate(tr, 0);
+  return item;
+}
+
 Item* SplitItem(Transaction& tr, Item* left, uint64_t diff) {
   const ID id{left->id.client, left->id.clock + diff};
   const ID origin{left->id.client, left->id.clock + diff - 1};

@@ -100,6 +100,11 @@ struct Item {
   void Write(UpdateEncoder& enc, uint64_t offset) const;
 };
 
+// Creates a local item of the transaction's client between left and right and integrates it
+// (Yjs `new Item(nextID, left, left.lastId, right, right.id, parent, sub, content).integrate`).
+Item* InsertLocalItem(Transaction& tr, Item* left, Item* right, AbstractType* parent,
+                      const std::string* parent_sub, Content content);
+
 // Splits `left` at `diff` units, linking and returning the new right half (Yjs splitItem).
 Item* SplitItem(Transaction& tr, Item* left, uint64_t diff);
 

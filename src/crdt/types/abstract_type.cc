@@ -28,20 +28,9 @@ inline uint64_t AbsDiff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; 
 
 inline bool Visible(const Item* n) { return !n->deleted() && n->countable(); }
 
-// Integrates a new local item between left and right (Yjs `new Item(...).integrate(tr, 0)`).
 Item* InsertLocal(Transaction& tr, Item* left, Item* right, AbstractType* parent,
                   const std::string* parent_sub, Content content) {
-  Doc& doc = tr.doc();
-  const ClientId client = doc.client_id();
-  ID origin;
-  ID right_origin;
-  if (left != nullptr) origin = left->last_id();
-  if (right != nullptr) right_origin = right->id;
-  Item* item = Item::New(
-      ID{client, doc.store().GetState(client)}, left, left != nullptr ? &origin : nullptr, right,
-      right != nullptr ? &right_origin : nullptr, parent, parent_sub, std::move(content));
-  item->Integrate(tr, 0);
-  return item;
+  return InsertLocalItem(tr, left, right, parent, parent_sub, std::move(content));
 }
 
 }  // namespace

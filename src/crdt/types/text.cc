@@ -178,17 +178,7 @@ struct Position {
 };
 
 Item* InsertLocal(Transaction& tr, Item* left, Item* right, AbstractType* parent, Content content) {
-  Doc& doc = tr.doc();
-  const ClientId client = doc.client_id();
-  ID origin;
-  ID right_origin;
-  if (left != nullptr) origin = left->last_id();
-  if (right != nullptr) right_origin = right->id;
-  Item* item = Item::New(
-      ID{client, doc.store().GetState(client)}, left, left != nullptr ? &origin : nullptr, right,
-      right != nullptr ? &right_origin : nullptr, parent, nullptr, std::move(content));
-  item->Integrate(tr, 0);
-  return item;
+  return InsertLocalItem(tr, left, right, parent, nullptr, std::move(content));
 }
 
 // A new format item; like Yjs's ContentFormat.integrate, formatting turns markers off.
