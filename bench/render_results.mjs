@@ -34,5 +34,5 @@ const begin = '<!-- engine:begin -->'
 const end = '<!-- engine:end -->'
 let doc = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : `# Benchmark results\n\n## CRDT engine\n\n${begin}\n${end}\n`
 if (!doc.includes(begin)) doc += `\n## CRDT engine\n\n${begin}\n${end}\n`
-doc = doc.replace(new RegExp(`${begin}[\\s\\S]*${end}`), `${begin}\n${table}\n${end}`)
+doc = doc.replace(new RegExp(`${begin}[\\s\\S]*${end}`), () => `${begin}\n${table}\n${end}`)
 fs.writeFileSync(file, doc)
