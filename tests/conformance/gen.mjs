@@ -503,7 +503,15 @@ export class Scenario {
       if (kind === 'single') upd = r.pick(all)
       else upd = Y.mergeUpdates(all.filter(() => r.bool(0.5)).concat([r.pick(all)]))
     }
-    const sv = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(upd))
+    let sv
+    try {
+      sv = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(upd))
+    } catch {
+      // Yjs 13.6's encodeStateVectorFromUpdate throws on some merged updates (seen at seed
+      // 20072); take the state vector of the whole state instead.
+      upd = state
+      sv = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(upd))
+    }
     const entries = []
     for (const [client, clock] of sv) {
       if (r.bool(0.2)) continue
