@@ -28,8 +28,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# npm ci when node_modules was not installed from this exact lock file.
 if [[ -f package-lock.json ]]; then
-  if [[ ! -d node_modules ]] || ! cmp -s package-lock.json node_modules/.package-lock.json; then
+  stamp=node_modules/.symphony-lock.sha256
+  want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
     npm ci --no-audit --no-fund --loglevel=error
+    echo "$want" > "$stamp"
   fi
 fi
