@@ -53,7 +53,8 @@ void FuzzAwareness(std::span<const uint8_t> bytes, uint64_t base, size_t size) {
   for (int round = 0; round < 3; ++round) {
     state.Apply(*entries, now);
     Check(state.Clients().size() == state.size(), "registry count");
-    auto all = p::DecodeAwarenessUpdate(state.EncodeAll(), p::Limits{.max_awareness_clients = 1u << 20});
+    auto all =
+        p::DecodeAwarenessUpdate(state.EncodeAll(), p::Limits{.max_awareness_clients = 1u << 20});
     Check(all.ok() && all->size() == state.size(), "registry encodes");
     std::vector<uint64_t> some;
     for (const auto& e : *entries) {
@@ -77,9 +78,15 @@ void FuzzYWebsocket(std::span<const uint8_t> data) {
       if (!sync.ok()) break;
       std::vector<uint8_t> rebuilt;
       switch (sync->type) {
-        case p::SyncMessageType::kStep1: rebuilt = yws::SyncStep1(sync->payload); break;
-        case p::SyncMessageType::kStep2: rebuilt = yws::SyncStep2(sync->payload); break;
-        case p::SyncMessageType::kUpdate: rebuilt = yws::Update(sync->payload); break;
+        case p::SyncMessageType::kStep1:
+          rebuilt = yws::SyncStep1(sync->payload);
+          break;
+        case p::SyncMessageType::kStep2:
+          rebuilt = yws::SyncStep2(sync->payload);
+          break;
+        case p::SyncMessageType::kUpdate:
+          rebuilt = yws::Update(sync->payload);
+          break;
       }
       if (rebuilt.size() == data.size()) Check(Same(data, rebuilt), "y-websocket sync rebuild");
       break;
@@ -121,7 +128,9 @@ void FuzzHocuspocus(std::span<const uint8_t> data) {
       if (auth.ok() && auth->text) {
         std::vector<uint8_t> rebuilt;
         switch (auth->type) {
-          case hp::AuthMessageType::kToken: rebuilt = hp::Token(msg->document, *auth->text); break;
+          case hp::AuthMessageType::kToken:
+            rebuilt = hp::Token(msg->document, *auth->text);
+            break;
           case hp::AuthMessageType::kPermissionDenied:
             rebuilt = hp::PermissionDenied(msg->document, *auth->text);
             break;

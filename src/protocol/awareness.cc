@@ -54,8 +54,7 @@ Result<std::vector<AwarenessEntry>> DecodeAwarenessUpdate(std::span<const uint8_
   const uint64_t count = dec.ReadVarUint();
   if (dec.failed()) return dec.status();
   if (count > limits.max_awareness_clients) {
-    return LimitError("awareness client count", count, limits.max_awareness_clients,
-                      count_offset);
+    return LimitError("awareness client count", count, limits.max_awareness_clients, count_offset);
   }
   // Each entry takes at least 3 bytes, so the input bounds the reservation too.
   if (count > dec.remaining() / 3) {
@@ -95,8 +94,7 @@ Result<std::vector<AwarenessEntry>> DecodeAwarenessUpdate(std::span<const uint8_
   return out;
 }
 
-AwarenessChanges AwarenessState::Apply(std::span<const AwarenessEntry> entries,
-                                       int64_t now_ms) {
+AwarenessChanges AwarenessState::Apply(std::span<const AwarenessEntry> entries, int64_t now_ms) {
   AwarenessChanges ch;
   for (const AwarenessEntry& e : entries) {
     const bool is_null = IsNullState(e.state_json);

@@ -128,8 +128,7 @@ std::vector<uint8_t> SyncStep1(std::string_view doc, std::span<const uint8_t> sv
   return Sync(doc, reply ? MessageType::kSyncReply : MessageType::kSync, SyncMessageType::kStep1,
               sv);
 }
-std::vector<uint8_t> SyncStep2(std::string_view doc, std::span<const uint8_t> update,
-                               bool reply) {
+std::vector<uint8_t> SyncStep2(std::string_view doc, std::span<const uint8_t> update, bool reply) {
   return Sync(doc, reply ? MessageType::kSyncReply : MessageType::kSync, SyncMessageType::kStep2,
               update);
 }

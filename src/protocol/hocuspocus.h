@@ -85,6 +85,6 @@ std::vector<uint8_t> Stateless(std::string_view doc, std::string_view payload);
 std::vector<uint8_t> BroadcastStateless(std::string_view doc, std::string_view payload);
 std::vector<uint8_t> SyncStatus(std::string_view doc, bool update_saved);
 std::vector<uint8_t> Close(std::string_view doc, std::string_view reason);  // server to client
-std::vector<uint8_t> CloseRequest(std::string_view doc);                     // client to server
+std::vector<uint8_t> CloseRequest(std::string_view doc);                    // client to server
 
 }  // namespace symphony::protocol::hocuspocus

@@ -28,10 +28,10 @@ struct Limits {
 
 // kLimit status: "<what> is <actual> bytes, limit <limit>" at `offset`.
 inline Status LimitError(const char* what, uint64_t actual, uint64_t limit, uint64_t offset) {
-  return Status(StatusCode::kLimit,
-                std::string(what) + " is " + std::to_string(actual) + ", limit " +
-                    std::to_string(limit),
-                offset);
+  return Status(
+      StatusCode::kLimit,
+      std::string(what) + " is " + std::to_string(actual) + ", limit " + std::to_string(limit),
+      offset);
 }
 
 }  // namespace symphony::protocol

@@ -24,8 +24,7 @@ Result<SyncMessage> ReadSyncMessage(Decoder& dec) {
   const uint64_t type = dec.ReadVarUint();
   if (dec.failed()) return dec.status();
   if (type > static_cast<uint8_t>(SyncMessageType::kUpdate)) {
-    dec.FailAt(StatusCode::kInvalid, "unknown sync message type " + std::to_string(type),
-               type_pos);
+    dec.FailAt(StatusCode::kInvalid, "unknown sync message type " + std::to_string(type), type_pos);
     return dec.status();
   }
   SyncMessage msg;

@@ -10,7 +10,9 @@
 namespace symphony::protocol::testing {
 
 inline std::vector<uint8_t> FromHex(std::string_view h) {
-  auto nib = [](char c) { return static_cast<uint8_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10); };
+  auto nib = [](char c) {
+    return static_cast<uint8_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+  };
   std::vector<uint8_t> out;
   for (size_t i = 0; i + 1 < h.size(); i += 2) {
     out.push_back(static_cast<uint8_t>(nib(h[i]) << 4 | nib(h[i + 1])));
