@@ -18,20 +18,13 @@ class DsEncoderV1 final : public DsEncoder {
 class DsEncoderV2 final : public DsEncoder {
  public:
   UpdateFormat format() const override { return UpdateFormat::kV2; }
-  void ResetDsCurVal() override { cur_ = 0; }
-  void WriteDsClock(Clock clock) override {
-    rest_.WriteVarUint(clock - cur_);
-    cur_ = clock;
-  }
-  void WriteDsLen(uint64_t len) override {
-    assert(len > 0);
-    rest_.WriteVarUint(len - 1);
-    cur_ += len;
-  }
+  void ResetDsCurVal() override { ds_.Reset(); }
+  void WriteDsClock(Clock clock) override { ds_.Clock(rest_, clock); }
+  void WriteDsLen(uint64_t len) override { ds_.Len(rest_, len); }
   std::vector<uint8_t> Finish() override { return rest_.Take(); }
 
  private:
-  uint64_t cur_ = 0;
+  DsWriterV2 ds_;
 };
 
 }  // namespace
@@ -50,7 +43,7 @@ std::vector<uint8_t> UpdateEncoderV2::Finish() {
   out.WriteVarUint8Array(len_.Finish());
   out.WriteRaw(rest_.bytes());  // no length prefix: the rest runs to the end
   rest_.Clear();
-  ds_cur_ = 0;
+  ds_.Reset();
   key_clock_value_ = 0;
   return out.Take();
 }

@@ -88,19 +88,29 @@ class UpdateEncoderV1 final : public UpdateEncoder {
   void WriteKey(std::string_view key) override { rest_.WriteVarString(key); }
 };
 
+// The v2 delete-set encoding, shared by UpdateEncoderV2 and the v2 DsEncoder: each clock as the
+// distance from the end of the previous range, each length minus one. It can only express
+// sorted, disjoint, non-empty ranges: callers pass DeleteSet::SortAndMerge'd sets.
+struct DsWriterV2 {
+  uint64_t cur = 0;
+  void Reset() { cur = 0; }
+  void Clock(lib0::Encoder& rest, crdt::Clock clock) {
+    rest.WriteVarUint(clock - cur);
+    cur = clock;
+  }
+  void Len(lib0::Encoder& rest, uint64_t len) {
+    assert(len > 0);
+    rest.WriteVarUint(len - 1);
+    cur += len;
+  }
+};
+
 class UpdateEncoderV2 final : public UpdateEncoder {
  public:
   UpdateFormat format() const override { return UpdateFormat::kV2; }
-  void ResetDsCurVal() override { ds_cur_ = 0; }
-  void WriteDsClock(Clock clock) override {
-    rest_.WriteVarUint(clock - ds_cur_);
-    ds_cur_ = clock;
-  }
-  void WriteDsLen(uint64_t len) override {
-    assert(len > 0);
-    rest_.WriteVarUint(len - 1);
-    ds_cur_ += len;
-  }
+  void ResetDsCurVal() override { ds_.Reset(); }
+  void WriteDsClock(Clock clock) override { ds_.Clock(rest_, clock); }
+  void WriteDsLen(uint64_t len) override { ds_.Len(rest_, len); }
 
   std::vector<uint8_t> Finish() override;
 
@@ -130,7 +140,7 @@ class UpdateEncoderV2 final : public UpdateEncoder {
   }
 
  private:
-  uint64_t ds_cur_ = 0;
+  DsWriterV2 ds_;
   uint64_t key_clock_value_ = 0;
   lib0::IntDiffOptRleEncoder key_clock_;
   lib0::UintOptRleEncoder client_;
