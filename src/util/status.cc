@@ -15,6 +15,10 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kIo: return "io";
     case StatusCode::kUnsupported: return "unsupported";
     case StatusCode::kInternal: return "internal";
+    case StatusCode::kCorrupt: return "corrupt";
+    case StatusCode::kFull: return "full";
+    case StatusCode::kBusy: return "busy";
+    case StatusCode::kPermission: return "permission";
   }
   return "unknown";
 }

@@ -22,6 +22,10 @@ enum class StatusCode : uint8_t {
   kIo,
   kUnsupported,
   kInternal,
+  kCorrupt,       // stored bytes failed validation (checksum, framing)
+  kFull,          // storage out of space
+  kBusy,          // storage locked by another writer or temporarily unavailable
+  kPermission,    // the caller may not do this (auth, read-only)
 };
 
 const char* StatusCodeName(StatusCode code);
