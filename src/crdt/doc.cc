@@ -110,6 +110,10 @@ Status Doc::ApplyUpdate(std::span<const uint8_t> update, UpdateFormat format,
   return result;
 }
 
+Status Doc::ValidateUpdate(std::span<const uint8_t> update, UpdateFormat format) {
+  return crdt::ValidateUpdate(*this, update, format);
+}
+
 std::vector<uint8_t> Doc::EncodeStateAsUpdate(const StateVector& target,
                                               UpdateFormat format) const {
   auto enc = MakeUpdateEncoder(format);

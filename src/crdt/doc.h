@@ -86,6 +86,9 @@ class Doc {
   // update returns an error naming what and where, and changes nothing.
   Status ApplyUpdate(std::span<const uint8_t> update, UpdateFormat format = UpdateFormat::kV1,
                      const void* origin = nullptr);
+  // Checks that ApplyUpdate would accept `update` (the same decoding), changing nothing.
+  Status ValidateUpdate(std::span<const uint8_t> update,
+                        UpdateFormat format = UpdateFormat::kV1);
   // Yjs encodeStateAsUpdate(doc, targetStateVector): everything the target has not seen.
   std::vector<uint8_t> EncodeStateAsUpdate(const StateVector& target = {},
                                            UpdateFormat format = UpdateFormat::kV1) const;

@@ -374,6 +374,21 @@ std::vector<uint8_t> MergeV2(std::vector<uint8_t> a, std::vector<uint8_t> b) {
 
 }  // namespace
 
+Status ValidateUpdate(Doc& doc, std::span<const uint8_t> update, UpdateFormat format) {
+  static thread_local Decoded scratch;
+  scratch.Reset();
+  Status st;
+  if (format == UpdateFormat::kV1) {
+    UpdateDecoderV1 dec(update);
+    st = DecodeUpdate(dec, doc, scratch, update.size());
+  } else {
+    Result<std::unique_ptr<UpdateDecoder>> dec = MakeUpdateDecoder(update, format);
+    st = dec.ok() ? DecodeUpdate(**dec, doc, scratch, update.size()) : dec.status();
+  }
+  scratch.Reset();
+  return st;
+}
+
 Status ReadAndApplyUpdate(Transaction& tr, std::span<const uint8_t> update, UpdateFormat format) {
   Doc& doc = tr.doc();
   StructStore& store = doc.store();

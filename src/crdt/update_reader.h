@@ -17,4 +17,9 @@ class Transaction;
 // called inside a transaction on `tr.doc()`.
 Status ReadAndApplyUpdate(Transaction& tr, std::span<const uint8_t> update, UpdateFormat format);
 
+// Runs exactly the decoding ReadAndApplyUpdate runs, without changing the document (map keys
+// may be interned). OK here means ReadAndApplyUpdate will accept the update: a server can make
+// an update durable first and apply it afterwards.
+Status ValidateUpdate(Doc& doc, std::span<const uint8_t> update, UpdateFormat format);
+
 }  // namespace symphony::crdt

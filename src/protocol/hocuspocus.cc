@@ -146,6 +146,7 @@ std::vector<uint8_t> AwarenessUpdate(std::string_view doc,
 std::vector<uint8_t> QueryAwareness(std::string_view doc) {
   return Start(doc, MessageType::kQueryAwareness).Take();
 }
+std::vector<uint8_t> Pong(std::string_view doc) { return Start(doc, MessageType::kPong).Take(); }
 std::vector<uint8_t> TokenRequest(std::string_view doc) {
   Encoder enc = Start(doc, MessageType::kAuth);
   enc.WriteVarUint(static_cast<uint8_t>(AuthMessageType::kToken));

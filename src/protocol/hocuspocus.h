@@ -77,6 +77,7 @@ std::vector<uint8_t> Update(std::string_view doc, std::span<const uint8_t> updat
 std::vector<uint8_t> AwarenessUpdate(std::string_view doc,
                                      std::span<const uint8_t> awareness_update);
 std::vector<uint8_t> QueryAwareness(std::string_view doc);
+std::vector<uint8_t> Pong(std::string_view doc);  // answer to a client's Ping
 std::vector<uint8_t> TokenRequest(std::string_view doc);  // server asks for the token
 std::vector<uint8_t> Token(std::string_view doc, std::string_view token);
 std::vector<uint8_t> PermissionDenied(std::string_view doc, std::string_view reason);
