@@ -1,0 +1,266 @@
+#include "server/http_server.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <optional>
+
+#include "server/http_api.h"
+#include "server/sessions.h"
+#include "server/ws_connection.h"
+#include "util/log.h"
+
+namespace symphony::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool ValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<uint8_t>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<uint8_t>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+// One HTTP connection: reads requests until it is upgraded, closed or idle.
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket socket, HttpServer& server)
+      : stream_(std::move(socket)), server_(server) {}
+
+  void Run() { ReadNext(); }
+
+ private:
+  void ReadNext() {
+    parser_.emplace();
+    parser_->body_limit(server_.options().max_frame_bytes);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(std::chrono::seconds(60));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       self->OnRead(ec);
+                     });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::eof || ec == asio::error::connection_reset) {
+      Close();
+      return;
+    }
+    if (ec) {
+      const bool too_big = ec == http::error::body_limit || ec == http::error::header_limit;
+      HttpResponse res{too_big ? http::status::payload_too_large : http::status::bad_request, 11};
+      res.set(http::field::content_type, "application/json");
+      res.keep_alive(false);
+      res.body() = ErrorJson(too_big ? "too_big" : "bad_request",
+                             std::string("could not read the request: ") + ec.message());
+      res.prepare_payload();
+      Write(std::move(res));
+      return;
+    }
+    HttpRequest req = parser_->release();
+    if (websocket::is_upgrade(req)) {
+      stream_.expires_never();
+      server_.Upgrade(stream_.release_socket(), std::move(req));
+      return;
+    }
+    auto self = shared_from_this();
+    server_.api().Handle(
+        std::move(req),
+        [self](HttpResponse res) {
+          asio::dispatch(self->stream_.get_executor(),
+                         [self, res = std::move(res)]() mutable { self->Write(std::move(res)); });
+        },
+        [self]() -> tcp::socket { return self->stream_.release_socket(); });
+  }
+
+  void Write(HttpResponse res) {
+    auto sp = std::make_shared<HttpResponse>(std::move(res));
+    stream_.expires_after(std::chrono::seconds(60));
+    http::async_write(stream_, *sp, [self = shared_from_this(), sp](beast::error_code ec, size_t) {
+      if (ec || !sp->keep_alive() || self->server_.shutting_down()) {
+        self->Close();
+        return;
+      }
+      self->ReadNext();
+    });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  HttpServer& server_;
+};
+
+// A WebSocket refused after the handshake, so that any client (a browser included) sees the
+// close code and reason.
+class RefusedHandler : public WsConnection::Handler {
+ public:
+  void OnMessage(SharedBytes) override {}
+  void OnClosed() override {}
+};
+
+}  // namespace
+
+Result<std::string> RoomNameFromTarget(std::string_view target, size_t max_bytes) {
+  std::string_view path = target.substr(0, target.find_first_of("?#"));
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  std::string name;
+  name.reserve(path.size());
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '%') {
+      if (i + 2 >= path.size()) {
+        return Status(StatusCode::kInvalid, "room name has a cut percent escape");
+      }
+      const int hi = HexValue(path[i + 1]), lo = HexValue(path[i + 2]);
+      if (hi < 0 || lo < 0) return Status(StatusCode::kInvalid, "room name has a bad percent escape");
+      name.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else {
+      name.push_back(path[i]);
+    }
+  }
+  if (name.empty()) {
+    return Status(StatusCode::kInvalid, "no room name: connect to ws://host:port/<room>");
+  }
+  if (name.size() > max_bytes) {
+    return Status(StatusCode::kInvalid, "room name is " + std::to_string(name.size()) +
+                                            " bytes, limit " + std::to_string(max_bytes));
+  }
+  for (char c : name) {
+    const auto u = static_cast<uint8_t>(c);
+    if (u < 0x20 || u == 0x7F) {
+      return Status(StatusCode::kInvalid, "room name contains a control character");
+    }
+  }
+  if (!ValidUtf8(name)) return Status(StatusCode::kInvalid, "room name is not valid UTF-8");
+  return name;
+}
+
+HttpServer::HttpServer(std::vector<asio::io_context*> loops, RoomContext& ctx, HttpApi& api)
+    : loops_(std::move(loops)), ctx_(ctx), api_(api), acceptor_(*loops_[0]) {}
+
+Result<uint16_t> HttpServer::Listen(const std::string& host, uint16_t port) {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) return Status(StatusCode::kInvalid, "bad --host '" + host + "': " + ec.message());
+  const tcp::endpoint ep(address, port);
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status(StatusCode::kIo,
+                  "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+  }
+  AcceptNext();
+  return acceptor_.local_endpoint().port();
+}
+
+void HttpServer::StopAccepting() {
+  asio::post(acceptor_.get_executor(), [this] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+  });
+}
+
+void HttpServer::AcceptNext() {
+  asio::io_context& target = *loops_[next_loop_++ % loops_.size()];
+  acceptor_.async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      socket.set_option(tcp::no_delay(true), ec);
+      std::make_shared<HttpSession>(std::move(socket), *this)->Run();
+    } else {
+      log::Warn("accept failed", {{"error", ec.message()}});
+    }
+    AcceptNext();
+  });
+}
+
+void HttpServer::Upgrade(tcp::socket socket, HttpRequest request) {
+  const std::string path(request.target().substr(0, request.target().find('?')));
+  if (shutting_down_) {
+    auto conn = std::make_shared<WsConnection>(std::move(socket), ctx_.options,
+                                               WsConnection::Protocol::kYws);
+    conn->Start(std::move(request), std::make_shared<RefusedHandler>());
+    conn->Close(close_code::kGoingAway, "server shutting down", CloseReason::kGoingAway);
+    return;
+  }
+  if (path == ctx_.options.hocuspocus_path) {
+    auto conn = std::make_shared<WsConnection>(std::move(socket), ctx_.options,
+                                               WsConnection::Protocol::kHocuspocus);
+    auto session = std::make_shared<HocuspocusSession>(conn, ctx_.registry, ctx_);
+    conn->Start(std::move(request), session);
+    return;
+  }
+  Result<std::string> name = RoomNameFromTarget(request.target(), ctx_.limits.max_document_name_bytes);
+  if (!name.ok()) {
+    auto conn = std::make_shared<WsConnection>(std::move(socket), ctx_.options,
+                                               WsConnection::Protocol::kYws);
+    conn->Start(std::move(request), std::make_shared<RefusedHandler>());
+    conn->Close(close_code::kPolicy, "bad room name: " + name.status().message(),
+                CloseReason::kProtocolError);
+    return;
+  }
+  // Move the socket to the room's loop, then finish the handshake there.
+  beast::error_code ec;
+  const tcp::endpoint local = socket.local_endpoint(ec);
+  if (ec) return;
+  const int fd = socket.release(ec);
+  if (ec) return;
+  auto loop = ctx_.registry.LoopFor(*name);
+  asio::post(loop, [this, loop, fd, protocol = local.protocol(), request = std::move(request),
+                    room_name = std::move(name).value()]() mutable {
+    beast::error_code ec2;
+    tcp::socket moved(loop);
+    moved.assign(protocol, fd, ec2);
+    if (ec2) {
+      ::close(fd);
+      return;
+    }
+    auto conn = std::make_shared<WsConnection>(std::move(moved), ctx_.options,
+                                               WsConnection::Protocol::kYws);
+    std::shared_ptr<Room> room = ctx_.registry.GetOrCreate(room_name);
+    if (!room) {
+      conn->Start(std::move(request), std::make_shared<RefusedHandler>());
+      conn->Close(close_code::kGoingAway, "server shutting down", CloseReason::kGoingAway);
+      return;
+    }
+    auto session = std::make_shared<YwsSession>(conn, room, ctx_);
+    conn->Start(std::move(request), session);
+    session->Start();
+  });
+}
+
+}  // namespace symphony::server
