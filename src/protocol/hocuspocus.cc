@@ -79,6 +79,11 @@ Result<AuthMessage> ParseAuth(std::span<const uint8_t> payload, uint64_t payload
     msg.text = dec.ReadVarString();
     if (dec.failed()) return dec.status();
   }
+  if (msg.type == AuthMessageType::kToken && dec.has_content()) {
+    // Provider v4 appends its version to the token message.
+    msg.provider_version = dec.ReadVarString();
+    if (dec.failed()) return dec.status();
+  }
   if (dec.has_content()) return TrailingBytes(dec, "auth message");
   return msg;
 }

@@ -55,6 +55,8 @@ struct Message {
 struct AuthMessage {
   AuthMessageType type = AuthMessageType::kToken;
   std::optional<std::string> text;  // token / reason / scope; absent only for a bare kToken
+  // kToken from @hocuspocus/provider v4: a varString with the provider's version follows.
+  std::optional<std::string> provider_version;
 };
 
 // Reads the frame. Errors carry offsets into `bytes`: kLimit for the message size or document

@@ -78,6 +78,21 @@ TEST(HocuspocusTest, ParseBodies) {
     EXPECT_EQ(auth->text, c.text);
   }
 
+  // @hocuspocus/provider 4.x appends its version string to the token message.
+  std::vector<uint8_t> v4 = Token(kDoc, "secret");
+  v4.push_back(5);
+  for (char c : std::string("4.8.0")) v4.push_back(static_cast<uint8_t>(c));
+  auto v4msg = Parse(v4);
+  ASSERT_TRUE(v4msg.ok());
+  auto v4auth = ParseAuth(v4msg->payload, v4msg->payload_offset);
+  ASSERT_TRUE(v4auth.ok()) << v4auth.status().ToString();
+  EXPECT_EQ(v4auth->text, "secret");
+  EXPECT_EQ(v4auth->provider_version, "4.8.0");
+  v4.push_back(0);  // anything after the version is still trailing garbage
+  auto bad = Parse(v4);
+  ASSERT_TRUE(bad.ok());
+  EXPECT_FALSE(ParseAuth(bad->payload, bad->payload_offset).ok());
+
   // Parse returns views: the bytes must outlive the message.
   const auto saved_bytes = SyncStatus(kDoc, true);
   auto status = Parse(saved_bytes);

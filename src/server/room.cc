@@ -268,8 +268,9 @@ void Room::OnSync(const std::shared_ptr<Peer>& peer, SharedBytes message,
       if (hocuspocus) {
         peer->conn->Send(Share(hp::SyncStep2(peer->doc_name, update)));
         if (!hocuspocus_reply) {
-          // Hocuspocus answers a client's step 1 with step 2 and then its own step 1.
-          peer->conn->Send(Share(hp::SyncStep1(peer->doc_name, doc_->EncodeStateVector(), true)));
+          // Hocuspocus answers a client's step 1 with step 2 and then its own step 1, both as
+          // plain Sync messages (providers 3 and 4 do not know the SyncReply type).
+          peer->conn->Send(Share(hp::SyncStep1(peer->doc_name, doc_->EncodeStateVector())));
           Metrics().CountOut(MessageKind::kSyncStep1);
         }
       } else {
