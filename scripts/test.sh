@@ -35,6 +35,12 @@ step "unit tests (asan+ubsan)" ctest --test-dir build-asan --output-on-failure -
 if [[ -x tests/js/run-all.sh ]]; then
   step "Yjs goldens, traces, conformance" env SYMPHONY_BIN=build/symphony bash tests/js/run-all.sh
 fi
+if [[ -f tests/server/run.sh ]]; then
+  step "server end to end (y-websocket and Hocuspocus clients)" env SYMPHONY_BIN=build/symphony bash tests/server/run.sh
+fi
+if [[ -f tests/clients/run.sh ]]; then
+  step "client library, React hooks, whiteboard in Chromium" env SYMPHONY_BIN=build/symphony bash tests/clients/run.sh
+fi
 for t in tests/cli/*_test.sh; do
   [[ -f "$t" ]] && step "cli: $(basename "$t")" env SYMPHONY_BIN=build/symphony bash "$t"
 done
