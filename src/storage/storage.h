@@ -12,7 +12,9 @@
 // Errors: kNotFound (no such room, where that is an error), kCorrupt (a stored record failed its
 // checksum or framing: reported, never applied), kFull (out of disk or quota), kBusy (locked or
 // temporarily unavailable: the caller may retry), kIo (anything else from the OS or database),
-// kInvalid (the caller broke the contract, e.g. a seq that is not the next one).
+// kInvalid (the caller broke the contract, e.g. a seq that is not the next one, or an empty room
+// name). Every backend validates alike (write_rules.h, load_rules.h); a failed call changes
+// nothing.
 //
 // Backends: SQLite (embedded default, sqlite_storage.h) and in-memory (memory_storage.h, for
 // tests). PostgreSQL and S3-compatible object storage come later behind this same interface; it
@@ -36,10 +38,10 @@ struct RoomMeta {
   std::string room;
   int64_t created_ms = 0;
   int64_t last_active_ms = 0;
-  uint64_t snapshot_bytes = 0;  // size of the current snapshot (0 when there is none)
-  uint64_t log_bytes = 0;       // total bytes of log records after the snapshot
-  uint64_t log_records = 0;     // number of log records after the snapshot
-  uint64_t last_seq = 0;        // highest seq ever appended (survives compaction), 0 if none
+  uint64_t snapshot_bytes = 0;     // size of the current snapshot (0 when there is none)
+  uint64_t log_bytes = 0;          // total bytes of log records after the snapshot
+  uint64_t log_records = 0;        // number of log records after the snapshot
+  uint64_t last_seq = 0;           // highest seq ever appended (survives compaction), 0 if none
   uint64_t total_connections = 0;  // connections ever made to the room
   uint64_t peak_connections = 0;   // most connections at one time
 };
@@ -52,10 +54,12 @@ struct LogRecord {
 // Everything needed to rebuild a room's document: apply `snapshot` (if not empty), then each log
 // record in order.
 struct LoadedRoom {
-  bool exists = false;  // false: never stored (a new room); the other fields are empty
+  // false: never stored (a new room); the other fields are empty. True once anything was stored
+  // for the room (a record, a snapshot or only metadata from UpdateMeta).
+  bool exists = false;
   RoomMeta meta;
-  std::string snapshot;       // Yjs v1 update, or empty
-  uint64_t snapshot_seq = 0;  // the snapshot includes every record with seq <= snapshot_seq
+  std::string snapshot;        // Yjs v1 update, or empty
+  uint64_t snapshot_seq = 0;   // the snapshot includes every record with seq <= snapshot_seq
   std::vector<LogRecord> log;  // records with seq > snapshot_seq, ascending, contiguous
 };
 
@@ -69,9 +73,9 @@ struct AppendRecord {
 // Connection statistics and activity to merge into a room's metadata.
 struct MetaUpdate {
   std::string room;
-  int64_t last_active_ms = 0;      // max()ed into the stored value
-  uint64_t new_connections = 0;    // added to total_connections
-  uint64_t peak_connections = 0;   // max()ed into the stored value
+  int64_t last_active_ms = 0;     // max()ed into the stored value
+  uint64_t new_connections = 0;   // added to total_connections
+  uint64_t peak_connections = 0;  // max()ed into the stored value
 };
 
 class Storage {
@@ -94,29 +98,43 @@ class Storage {
 
   // Replaces the room's snapshot with `snapshot`, which includes every record with
   // seq <= covers_seq, and deletes those records, atomically. covers_seq must not exceed the
-  // room's last_seq. Creates the room if it does not exist (a room created by an import or by an
-  // HTTP update starts with a snapshot).
+  // room's last_seq nor go below the current snapshot's covers_seq (kInvalid). Creates the room if
+  // it does not exist (a room created by an import or by an HTTP update starts with a snapshot).
   virtual Status WriteSnapshot(std::string_view room, std::string_view snapshot,
                                uint64_t covers_seq) = 0;
 
-  // Merges connection statistics into metadata. Rooms that do not exist yet are created.
+  // Merges connection statistics into metadata (see MetaUpdate). Rooms that do not exist yet are
+  // created.
   virtual Status UpdateMeta(const MetaUpdate& update) = 0;
 
   // Metadata of one room; kNotFound if it was never stored.
   virtual Result<RoomMeta> GetMeta(std::string_view room) = 0;
 
-  // Metadata of every stored room, ordered by name.
+  // Metadata of every stored room, ordered by name (bytewise, as memcmp).
   virtual Result<std::vector<RoomMeta>> ListRooms() = 0;
 
   // Removes a room's snapshot, log and metadata. Deleting a missing room is OK.
   virtual Status DeleteRoom(std::string_view room) = 0;
 };
 
-// Options for the SQLite backend; defaults in comments.
+// When the SQLite backend fsyncs; see doc/storage_format.md.
 enum class FsyncPolicy : uint8_t {
   kAlways,  // fsync every commit (synchronous=FULL): survives power loss. Default.
   kNormal,  // WAL synchronous=NORMAL: survives kill -9, may lose the last commits on power loss
   kOff,     // no fsync at all (tests and benchmarks only)
 };
+
+// Which backend OpenStorage builds; defaults in comments.
+struct StorageConfig {
+  std::string kind = "sqlite";  // "sqlite" or "memory"
+  std::string dir;              // sqlite: the directory of symphony.db (created if missing)
+  FsyncPolicy fsync = FsyncPolicy::kAlways;  // sqlite only
+};
+
+// Opens the configured backend. kInvalid for an unknown kind or an empty dir for sqlite;
+// otherwise the backend's open errors (SqliteStorage::Open: kIo when the directory cannot be
+// created or the file opened, kCorrupt for a file that is not a database, kUnsupported for a
+// schema newer than this build, kBusy if another process holds the database locked).
+Result<std::unique_ptr<Storage>> OpenStorage(const StorageConfig& config);
 
 }  // namespace symphony::storage
