@@ -144,11 +144,12 @@ s.test('SIGTERM: clients see 1001, exit status 0 within 10 s, a restart serves e
   const room = 'dur-term'
   const c1 = await RawClient.connect(srv.roomUrl(room))
   const c2 = await RawClient.connect(srv.roomUrl(room))
-  const hpRaw = new WebSocket(srv.hocuspocusUrl)
-  const hpClosed = new Promise((resolve) => hpRaw.on('close', (code) => resolve(code)))
-  hpRaw.on('error', () => {})
-  ctx.defer(() => { c1.close(); c2.close(); hpRaw.terminate() })
-  await Promise.all([c1.waitSynced(), c2.waitSynced(), new Promise((resolve) => hpRaw.once('open', resolve))])
+  // A Hocuspocus socket with a document.
+  const hp = hpProvider(ctx, srv, 4, room)
+  const hpCodes = []
+  hp.on('close', ({ event }) => hpCodes.push(event?.code))
+  ctx.defer(() => { c1.close(); c2.close() })
+  await Promise.all([c1.waitSynced(), c2.waitSynced(), hpSettled(hp)])
   const w1 = new Writer(c1, 'term-w1')
   const text = rootsOf(c2.doc).t
   for (let i = 0; i < 50; i++) text.insert(text.length, `line ${i}\n`)
@@ -162,8 +163,8 @@ s.test('SIGTERM: clients see 1001, exit status 0 within 10 s, a restart serves e
   assert(res.code === 0 && res.signal === null, `exit status ${res.code} signal ${res.signal}, expected 0`)
   const closes = await Promise.all([c1.waitClosed(2000), c2.waitClosed(2000)])
   for (const cl of closes) assert(cl.code === 1001, `y-websocket client closed with ${cl.code} '${cl.reason}', expected 1001`)
-  const hpCode = await Promise.race([hpClosed, sleep(2000).then(() => 'not closed')])
-  assert(hpCode === 1001, `hocuspocus connection closed with ${hpCode}, expected 1001`)
+  await waitFor(() => hpCodes.length > 0, { timeout: 2000, message: 'hocuspocus provider closed' })
+  assert(hpCodes[0] === 1001, `hocuspocus provider's socket closed with ${hpCodes[0]}, expected 1001`)
   const expected = new Map()
   collectObserved(expected, c1, w1)
   collectObserved(expected, c2, null)
@@ -173,5 +174,25 @@ s.test('SIGTERM: clients see 1001, exit status 0 within 10 s, a restart serves e
   const doc = await fetchViaClient(srv, room)
   assert(rootsOf(doc).t.toString() === text.toString(), 'text content differs after SIGTERM + restart')
 }, { symphonyOnly: NEEDS, timeout: 40000 })
+
+s.test('SIGTERM: sockets that joined nothing yet are closed with 1001 too', async (ctx) => {
+  const srv = await ctx.server({ args: { 'log-level': 'info' } })
+  const open = (url) => {
+    const ws = new WebSocket(url)
+    ws.on('error', () => {})
+    ctx.defer(() => ws.terminate())
+    const closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })))
+    return { ws, closed, opened: new Promise((resolve) => ws.once('open', resolve)) }
+  }
+  const hpIdle = open(srv.hocuspocusUrl) // no auth, no document
+  const ywsIdle = open(srv.roomUrl('dur-idle')) // never answers the server's sync step 1
+  await Promise.all([hpIdle.opened, ywsIdle.opened])
+  const res = await srv.stop('SIGTERM', 12000)
+  assert(res.code === 0, `exit ${JSON.stringify(res)}`)
+  const timeout = sleep(2000).then(() => ({ code: 'not closed' }))
+  const [h, y] = await Promise.all([Promise.race([hpIdle.closed, timeout]), Promise.race([ywsIdle.closed, timeout])])
+  assert(y.code === 1001, `idle y-websocket socket closed with ${y.code}, expected 1001`)
+  assert(h.code === 1001, `idle Hocuspocus socket (no document yet) closed with ${h.code}, expected 1001`)
+}, { symphonyOnly: NEEDS, timeout: 30000 })
 
 await s.run()

@@ -34,7 +34,7 @@ deps_ok() {
     const fs = require("fs")
     const pkgs = JSON.parse(fs.readFileSync("package-lock.json", "utf8")).packages
     for (const [p, v] of Object.entries(pkgs)) {
-      if (!p || !p.startsWith("node_modules/") || v.optional) continue
+      if (!p || !p.startsWith("node_modules/") || v.optional || v.link) continue
       const pj = JSON.parse(fs.readFileSync(p + "/package.json", "utf8"))
       if (pj.version !== v.version) process.exit(1)
     }' 2>/dev/null

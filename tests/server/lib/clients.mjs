@@ -46,12 +46,21 @@ export const ywsSynced = (p, timeout = 10000) =>
 
 export const hocuspocus = { 3: hp3, 4: hp4 }
 
+// The providers remove their 'error' listener before closing a socket that is still connecting
+// (destroy during a reconnect attempt); `ws` then emits an unhandled 'error'. Keep one listener.
+class QuietWebSocket extends WebSocket {
+  constructor (...args) {
+    super(...args)
+    this.on('error', () => {})
+  }
+}
+
 // A HocuspocusProviderWebsocket (one socket, shared by providers); `socketsOpened()` counts the
 // WebSocket objects it created.
 export function hpSocket (ctx, server, version, opts = {}) {
   const { HocuspocusProviderWebsocket } = hocuspocus[version]
   let count = 0
-  class CountingWebSocket extends WebSocket {
+  class CountingWebSocket extends QuietWebSocket {
     constructor (...args) {
       super(...args)
       count++
@@ -77,7 +86,7 @@ export function hpProvider (ctx, server, version, name, { socket, doc = new Y.Do
   const cfg = { name, document: doc, token }
   if (socket) cfg.websocketProvider = socket
   else {
-    Object.assign(cfg, { url: server.hocuspocusUrl, WebSocketPolyfill: WebSocket, delay: 50, minDelay: 50, maxDelay: 500 })
+    Object.assign(cfg, { url: server.hocuspocusUrl, WebSocketPolyfill: QuietWebSocket, delay: 50, minDelay: 50, maxDelay: 500 })
   }
   const p = new HocuspocusProvider(cfg)
   p.statelessReceived = []

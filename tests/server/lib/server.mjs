@@ -84,7 +84,9 @@ export class ServerProcess {
       const a = ['serve', '--host', '127.0.0.1', '--port', String(this.port), '--data', this.dataDir]
       const args = { 'log-level': LOG_LEVEL, ...this.args }
       for (const [k, v] of Object.entries(args)) if (v !== undefined && v !== null) a.push(`--${k}`, String(v))
-      return { cmd: BIN, argv: a, env: process.env }
+      // The test's own SYMPHONY_* variables must not reach the server, which reads SYMPHONY_<OPTION>.
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SYMPHONY_')))
+      return { cmd: BIN, argv: a, env }
     }
     if (this.kind === 'ref-yws') {
       return {
