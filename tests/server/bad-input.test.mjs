@@ -291,6 +291,23 @@ s.test('a client that never reads is disconnected at --max-send-queue-bytes; RSS
   assert(rootsOf(again).t.length === 0, 'text should be empty after insert+delete pairs')
 }, { symphonyOnly: '--max-send-queue-bytes and /api/rooms', timeout: 60000 })
 
+s.test('a connection that never answers pings is closed (--ping-interval-ms); one that answers stays', async (ctx) => {
+  const PING = 400
+  const srv = await ctx.server({ args: { 'ping-interval-ms': PING } })
+  const deaf = await RawClient.connect(srv.roomUrl('bad-ping'), { wsOptions: { autoPong: false } })
+  const alive = await RawClient.connect(srv.roomUrl('bad-ping'))
+  ctx.defer(() => { deaf.close(); alive.close() })
+  await Promise.all([deaf.waitSynced(), alive.waitSynced()])
+  let pings = 0
+  deaf.ws.on('ping', () => { pings++ })
+  const t0 = Date.now()
+  const closed = await deaf.waitClosed(PING * 4 + 5000)
+  ctx.log(`unanswered connection closed after ${Date.now() - t0} ms and ${pings} pings: ${closed.code} '${closed.reason}'`)
+  assert(pings >= 1, 'the server never pinged an idle connection')
+  await sleep(PING * 3)
+  assert(alive.isOpen, `a connection that answers pings was closed: ${JSON.stringify(alive.closeInfo)}`)
+}, { symphonyOnly: '--ping-interval-ms' })
+
 s.test('room names over 255 bytes or with control characters are refused', async (ctx) => {
   const srv = await ctx.server()
   const refused = async (name, what) => {

@@ -111,7 +111,7 @@ s.test(`kill -9 at random moments under load, 3 rounds: nothing observed is lost
       }
     })()
     const runs = writers.map(({ w }) => w.run(8, 2500))
-    const killAfter = r.int(150, 1500)
+    const killAfter = r.int(300, 1500)
     await sleep(killAfter)
     await srv.kill9()
     clearInterval(hpTimer)
