@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config'
+
+// Integration tests: real clients in Node against a real server (see test/support/server.ts).
+export default defineConfig({
+  test: {
+    include: ['test/integration/**/*.test.ts'],
+    environment: 'node',
+    fileParallelism: false,
+    testTimeout: 30000,
+    hookTimeout: 30000
+  }
+})
