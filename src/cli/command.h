@@ -28,6 +28,8 @@ using CommandRunner = std::function<int()>;
 
 // Registers `symphony doc ...` on `app`; the chosen subcommand stores itself in *runner.
 void RegisterDocCommand(CLI::App& app, CommandRunner* runner);
+// Registers `symphony serve` (serve_command.cc).
+void RegisterServeCommand(CLI::App& app, CommandRunner* runner);
 
 // Whole-file I/O. Errors are kIo with the path and the OS reason in the message.
 Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path);

@@ -13,7 +13,8 @@ constexpr char kFooter[] = R"(Run 'symphony <command> --help' for a command's op
 Examples:
   symphony doc apply --updates session.bin --out state.bin --json
   symphony doc diff --state state.bin --sv remote.sv --out missing.bin
-  symphony doc inspect missing.bin)";
+  symphony doc inspect missing.bin
+  symphony serve --port 8080 --data ./data)";
 
 // CLI11 reports an unknown subcommand as a missing one; name it instead. Returns the command
 // path of the first word that is not a subcommand where one is expected, or "".
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   app.footer(kFooter);
   symphony::cli::CommandRunner runner;
   symphony::cli::RegisterDocCommand(app, &runner);
+  symphony::cli::RegisterServeCommand(app, &runner);
   if (const std::string unknown = UnknownCommand(app, argc, argv); !unknown.empty()) {
     const std::string parent = unknown.substr(0, unknown.rfind(' '));
     return Fail(symphony::cli::kExitError, "unknown command '" + unknown +
