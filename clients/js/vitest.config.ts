@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config'
 // Unit tests: in-memory documents and an in-process fake server, no network.
 export default defineConfig({
   test: {
+    root: import.meta.dirname,
     include: ['test/unit/**/*.test.ts'],
     environment: 'node',
     pool: 'threads',

@@ -187,6 +187,13 @@ describe('whiteboard in Chromium', () => {
     // A newcomer gets everything from the server.
     const carol = await openBoard('Carol', '#16a34a')
     await waitShapes(carol, 5)
+    // Every point of every stroke made it (the offline stroke too).
+    const paths = (p: Page) => p.locator('[data-shape=path] path:last-child').evaluateAll((els) => els.map((e) => e.getAttribute('d')).sort())
+    const alicePaths = await paths(alice)
+    expect(alicePaths.length).toBe(2)
+    for (const d of alicePaths) expect(d!.split('L').length).toBeGreaterThan(10)
+    expect(await paths(carol)).toEqual(alicePaths)
+    expect(await paths(bob)).toEqual(alicePaths)
     expect(await carol.getByTestId('avatar').count()).toBe(3)
     await shot(alice, '6-alice-after-restart')
     await shot(carol, '6-carol-newcomer')

@@ -61,6 +61,7 @@ export function Whiteboard() {
   })
 
   const onPointerDown = (e: React.PointerEvent) => {
+    e.preventDefault() // no text selection, no native drag and drop of the SVG
     const p = point(e)
     svg.current!.setPointerCapture(e.pointerId)
     if (tool === 'select') {
