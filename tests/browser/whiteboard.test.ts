@@ -123,6 +123,18 @@ describe('whiteboard in Chromium', () => {
     await shot(bob, '1-bob-two-users')
   })
 
+  it('a reaction (broadcast event) reaches the other user once, and not the sender', async () => {
+    await alice.getByTestId('react-★').click()
+    const got = bob.getByTestId('reaction').filter({ hasText: 'Alice' })
+    await got.waitFor({ timeout: 10000 })
+    expect(await got.innerText()).toContain('★')
+    await shot(bob, '1-bob-sees-reaction')
+    await alice.mouse.move(430, 430) // a presence update re-sends the recent events: still one
+    await bob.waitForTimeout(300)
+    expect(await bob.getByTestId('reaction').count()).toBe(1)
+    expect(await alice.getByTestId('reaction').count()).toBe(0)
+  })
+
   it('selecting and moving a shape moves it for the other user too', async () => {
     await alice.getByTestId('tool-select').click()
     const rect = alice.locator('[data-shape=rect] rect').first()

@@ -1,5 +1,7 @@
-// Multiplayer-only parts of the whiteboard: others' cursors, who is online, connection status.
-import { useMyPresence, useOthers, useStatus, type RoomStatus } from '@symphony/react'
+// Multiplayer-only parts of the whiteboard: others' cursors, who is online, connection status,
+// reactions (broadcast events).
+import { useState } from 'react'
+import { useBroadcastEvent, useEventListener, useMyPresence, useOthers, useStatus, type RoomStatus } from '@symphony/react'
 
 export interface Presence extends Record<string, unknown> {
   cursor: { x: number; y: number } | null
@@ -71,5 +73,40 @@ export function StatusBadge() {
       <span className="dot" />
       {LABELS[status]}
     </div>
+  )
+}
+
+const REACTIONS = ['★', '♥', '✓', '?']
+type Reaction = { type: 'reaction'; symbol: string }
+type Shown = { id: number; symbol: string; name: string; color: string }
+let shownSeq = 0
+
+/** Reaction buttons; a reaction is broadcast (never stored) and floats by for 2.5 s at the others. */
+export function Reactions() {
+  const broadcast = useBroadcastEvent<Reaction>()
+  const [shown, setShown] = useState<Shown[]>([])
+  useEventListener<Reaction>(({ event, user }) => {
+    if (event?.type !== 'reaction') return
+    const item = { id: ++shownSeq, symbol: String(event.symbol), name: String(user?.name ?? 'Someone'), color: String(user?.color ?? '#999') }
+    setShown((s) => [...s.slice(-5), item])
+    setTimeout(() => setShown((s) => s.filter((x) => x !== item)), 2500)
+  })
+  return (
+    <>
+      <div className="reactions">
+        {REACTIONS.map((r) => (
+          <button key={r} data-testid={`react-${r}`} title="Send a reaction to everyone" onClick={() => broadcast({ type: 'reaction', symbol: r })}>
+            {r}
+          </button>
+        ))}
+      </div>
+      <div className="reaction-feed">
+        {shown.map((s) => (
+          <div key={s.id} className="reaction" data-testid="reaction" style={{ borderColor: s.color }}>
+            <b style={{ color: s.color }}>{s.name}</b> {s.symbol}
+          </div>
+        ))}
+      </div>
+    </>
   )
 }

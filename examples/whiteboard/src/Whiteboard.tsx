@@ -2,7 +2,7 @@
 // shows the diff), plus live cursors, avatars and the connection status.
 import { useEffect, useRef, useState } from 'react'
 import { shallow, useCanRedo, useCanUndo, useMutation, useOthers, useRedo, useRoom, useStorage, useUndo, useUpdateMyPresence } from '@symphony/react'
-import { Avatars, Cursors, StatusBadge, type Presence } from './Presence'
+import { Avatars, Cursors, Reactions, StatusBadge, type Presence } from './Presence'
 import { ShapeView } from './ShapeView'
 import { Toolbar, handleKeys } from './Toolbar'
 import { COLORS, boxFrom, newId, sortedShapes, type Shape, type Shapes, type Tool } from './shapes'
@@ -118,6 +118,7 @@ export function Whiteboard() {
         ))}
       </svg>
       <Cursors />
+      <Reactions />
     </div>
   )
 }
