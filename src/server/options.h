@@ -3,7 +3,7 @@
 // Sources, later ones winning: these defaults, the TOML file (`--config`, or ./symphony.toml when
 // present), SYMPHONY_* environment variables, command-line flags. The names are the same in each
 // place: flag --max-frame-bytes, TOML key max_frame_bytes, variable SYMPHONY_MAX_FRAME_BYTES.
-// config.h loads them; doc/server.md lists them.
+// config.h loads them; doc/server_options.md lists them.
 #pragma once
 
 #include <cstddef>
@@ -52,7 +52,8 @@ struct ServerOptions {
   // Messages per second per connection (token bucket, burst of twice the rate).
   uint32_t max_messages_per_second = 500;
   // Bytes queued for sending to one connection; past it the connection is closed (a slow
-  // reader must resync, it never makes the server grow).
+  // reader must resync, it never makes the server grow). A single message may exceed it when
+  // nothing else is queued.
   size_t max_send_queue_bytes = size_t{8} << 20;
   // Nesting depth of decoded values (awareness JSON).
   int max_json_depth = 64;
@@ -60,7 +61,7 @@ struct ServerOptions {
   size_t max_awareness_clients = 1024;
 
   // --- timers
-  // Ping connections idle this long; close them when two pings go unanswered.
+  // Ping connections silent this long; drop them when nothing arrives for twice this long.
   uint32_t ping_interval_ms = 30000;
   // Awareness states not renewed this long are removed for everyone.
   uint32_t awareness_timeout_ms = 30000;

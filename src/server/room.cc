@@ -679,6 +679,9 @@ void Room::Delete(Done done) {
     } else if (self->state_ != State::kReady) {
       done(Status(StatusCode::kBusy, "room is already being deleted"));
       return;
+    } else if (!self->exists_ && self->peers_.empty()) {
+      done(Status(StatusCode::kNotFound, "no room named '" + self->name_ + "'"));
+      return;
     }
     self->state_ = State::kDeleting;
     self->unload_timer_.cancel();

@@ -15,6 +15,7 @@
 #include "server/metrics.h"
 #include "server/room_registry.h"
 #include "server/storage_worker.h"
+#include "server/ws_connection.h"
 #include "storage/storage.h"
 #include "util/log.h"
 
@@ -137,7 +138,9 @@ int RunServer(const ServerOptions& given) {
       auto rooms_left = std::make_shared<std::atomic<int64_t>>(0);
       auto all_done = [&, loops_left, rooms_left] {
         if (loops_left->load() != 0 || rooms_left->load() != 0) return;
-        // Give the 1001 close frames a moment to leave, then stop.
+        // Sockets without a room (a Hocuspocus socket with no document open) close too; give
+        // the 1001 close frames a moment to leave, then stop.
+        WsConnection::CloseAll("server shutting down");
         asio::post(*loops[0], [&] {
           auto grace = std::make_shared<asio::steady_timer>(*loops[0]);
           grace->expires_after(std::chrono::milliseconds(300));

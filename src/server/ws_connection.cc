@@ -6,6 +6,8 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
+#include <mutex>
+#include <unordered_map>
 
 #include "util/log.h"
 
@@ -18,6 +20,13 @@ namespace websocket = beast::websocket;
 namespace {
 
 std::atomic<uint64_t> next_connection_id{1};
+
+// Every open connection, for shutdown. Touched once per connect and disconnect.
+std::mutex all_mu;
+std::unordered_map<uint64_t, std::weak_ptr<WsConnection>>& AllConnections() {
+  static auto* all = new std::unordered_map<uint64_t, std::weak_ptr<WsConnection>>();
+  return *all;
+}
 
 // How long a close handshake may take before the socket is simply shut.
 constexpr auto kCloseDeadline = std::chrono::seconds(3);
@@ -56,6 +65,10 @@ WsConnection::~WsConnection() = default;
 void WsConnection::Start(beast::http::request<beast::http::string_body> request,
                          std::shared_ptr<Handler> handler) {
   handler_ = std::move(handler);
+  {
+    std::lock_guard lock(all_mu);
+    AllConnections()[id_] = weak_from_this();
+  }
   beast::get_lowest_layer(ws_).expires_never();
   websocket::stream_base::timeout timeout{};
   timeout.handshake_timeout = std::chrono::seconds(10);
@@ -86,6 +99,17 @@ void WsConnection::Start(beast::http::request<beast::http::string_body> request,
   });
 }
 
+void WsConnection::CloseAll(const std::string& reason) {
+  std::vector<std::shared_ptr<WsConnection>> open;
+  {
+    std::lock_guard lock(all_mu);
+    for (auto& [id, weak] : AllConnections()) {
+      if (auto c = weak.lock()) open.push_back(std::move(c));
+    }
+  }
+  for (auto& c : open) c->Close(close_code::kGoingAway, reason, CloseReason::kGoingAway, true);
+}
+
 void WsConnection::Send(SharedBytes message) {
   asio::dispatch(executor_, [self = shared_from_this(), m = std::move(message)]() mutable {
     self->DoSend(std::move(m));
@@ -99,7 +123,8 @@ void WsConnection::Close(uint16_t code, std::string reason, CloseReason metric, 
 
 void WsConnection::DoSend(SharedBytes message) {
   if (closing_ || finished_) return;
-  if (queued_bytes_ + message->size() > options_.max_send_queue_bytes) {
+  // One message may exceed the bound when nothing else waits (a large sync step 2).
+  if (!queue_.empty() && queued_bytes_ + message->size() > options_.max_send_queue_bytes) {
     DoClose(close_code::kPolicy,
             "send queue over " + std::to_string(options_.max_send_queue_bytes) +
                 " bytes: the client reads too slowly",
@@ -218,6 +243,10 @@ void WsConnection::Finish() {
   if (finished_) return;
   finished_ = true;
   open_ = false;
+  {
+    std::lock_guard lock(all_mu);
+    AllConnections().erase(id_);
+  }
   if (counted_) Metrics().ConnectionClosed(MetricsProtocol());
   close_timer_.cancel();
   queue_.clear();

@@ -63,6 +63,9 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
                Protocol protocol);
   ~WsConnection();
 
+  // Closes every open connection with 1001 after its queued messages (server shutdown).
+  static void CloseAll(const std::string& reason);
+
   // Completes the upgrade for `request` (already read) and starts reading. `handler` receives
   // the events; the connection keeps it alive until OnClosed has been delivered.
   void Start(boost::beast::http::request<boost::beast::http::string_body> request,
