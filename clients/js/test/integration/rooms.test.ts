@@ -167,6 +167,19 @@ describe(`@symphony/client against a real server`, () => {
   })
 })
 
+describe('server errors', () => {
+  it.skipIf(serverKind().kind !== 'symphony')('a refused room name is reported as an error event and the room keeps trying', async () => {
+    const id = 'x'.repeat(300) // Symphony refuses room names over 255 bytes with 1008
+    const errors: Array<{ code?: number; reason?: string }> = []
+    const a = client().enterRoom(id)
+    a.on('error', (e) => errors.push(e))
+    await waitFor(() => errors.length >= 2, 'two error events', 10000)
+    expect(errors[0].code).toBe(1008)
+    expect(errors[0].reason).toMatch(/room name/)
+    expect(a.status).not.toBe('saved')
+  })
+})
+
 describe('server restarts', () => {
   it('edits made while the server is down are kept and synced on reconnection', async () => {
     const id = newRoomId('offline')
