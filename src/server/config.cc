@@ -203,8 +203,8 @@ const std::vector<Spec>& Specs() {
       UintSpec<&O::max_awareness_clients>("max_awareness_clients", "Limits", "N",
                                           "Awareness entries one connection may hold", 1),
       UintSpec<&O::ping_interval_ms>("ping_interval_ms", "Timers", "MS",
-                                     "Ping connections idle this long; close them when two "
-                                     "pings go unanswered",
+                                     "Ping connections silent this long; drop them when "
+                                     "nothing arrives for twice this long",
                                      1),
       UintSpec<&O::awareness_timeout_ms>(
           "awareness_timeout_ms", "Timers", "MS",
