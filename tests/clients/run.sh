@@ -8,7 +8,7 @@
 # The server is `symphony serve` ($SYMPHONY_BIN, default build/symphony) when `serve --help` works,
 # else the reference y-websocket server from node_modules (SYMPHONY_CLIENT_TEST_SERVER=ref forces
 # it, =symphony requires Symphony). Screenshots: tests/out/browser/, logs: tests/out/clients/.
-# Ends with "clients: N passed, M failed"; exits non-zero on any failure.
+# Ends with "clients: N passed, M failed, K skipped"; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT=tests/out/clients
@@ -17,11 +17,12 @@ t_all=$SECONDS
 failed_steps=()
 passed=0
 failed=0
+skipped=0
 
 summary() {
   if ((${#failed_steps[@]})); then printf 'clients: FAILED: %s\n' "${failed_steps[@]}"; fi
   echo "clients: $((SECONDS - t_all)) s"
-  echo "clients: $passed passed, $failed failed"
+  echo "clients: $passed passed, $failed failed, $skipped skipped"
 }
 die() {
   echo "clients: $1"
@@ -85,9 +86,10 @@ vitest_step() {
   step "$name" timeout --kill-after=10 "${3:-240}" npx vitest run --config "$config" --reporter=default --reporter=json --outputFile.json="$PWD/$report"
   local rc=$?
   if [[ -f "$report" ]]; then
-    read -r p f < <(node -e 'const r = require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests + (r.numTodoTests ? 0 : 0))' "$PWD/$report")
+    read -r p f k < <(node -e 'const r = require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests)' "$PWD/$report")
     passed=$((passed + p))
     failed=$((failed + f))
+    skipped=$((skipped + k))
     if ((rc != 0 && f == 0)); then failed=$((failed + 1)); fi
   elif ((rc != 0)); then
     failed=$((failed + 1))
