@@ -109,7 +109,7 @@ export function SinglePlayer() {
   return (
     <div className="app">
       <Toolbar tool={tool} setTool={setTool} color={color} setColor={setColor} canUndo={board.canUndo} canRedo={board.canRedo} undo={board.undo} redo={board.redo} canDelete={canDelete} onDelete={del} />
-      <svg ref={svg} data-testid="canvas" className={`canvas tool-${tool}`} onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp}>
+      <svg ref={svg} data-testid="canvas" className={`canvas tool-${tool}`} onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp} onPointerCancel={onPointerUp}>
         {sortedShapes(board.shapes).map((s) => (
           <ShapeView key={s.id} shape={s} outline={s.id === selected ? '#4f46e5' : undefined} />
         ))}

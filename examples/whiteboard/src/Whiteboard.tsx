@@ -112,7 +112,7 @@ export function Whiteboard() {
       <Toolbar tool={tool} setTool={setTool} color={color} setColor={setColor} canUndo={board.canUndo} canRedo={board.canRedo} undo={board.undo} redo={board.redo} canDelete={canDelete} onDelete={del} />
       <StatusBadge />
       <Avatars />
-      <svg ref={svg} data-testid="canvas" className={`canvas tool-${tool}`} onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp} onPointerLeave={() => updateMyPresence({ cursor: null })}>
+      <svg ref={svg} data-testid="canvas" className={`canvas tool-${tool}`} onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp} onPointerCancel={onPointerUp} onPointerLeave={() => updateMyPresence({ cursor: null })}>
         {sortedShapes(board.shapes).map((s) => (
           <ShapeView key={s.id} shape={s} outline={s.id === selected ? '#4f46e5' : selectedByOthers[s.id]} />
         ))}

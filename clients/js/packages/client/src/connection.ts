@@ -206,6 +206,8 @@ export class Connection {
     if (!ws) return
     ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null
     this.ws = null
+    // Queued updates are in the document: the next connection's sync exchange sends them.
+    this.outUpdates = []
     if (this.silenceTimer) clearTimeout(this.silenceTimer)
     this.silenceTimer = null
     // Others' presence is unknown while we are away; they are sent again on reconnect.
