@@ -170,6 +170,11 @@ const std::vector<Spec>& Specs() {
           "fsync", "Storage",
           "always: every commit survives power loss; normal: survives kill -9, may lose the "
           "last commits on power loss; off: tests only"),
+      UintSpec<&O::storage_max_bytes>(
+          "storage_max_bytes", "Storage", "BYTES",
+          "Cap on stored data; writes past it fail as on a full disk (retried, nothing lost); "
+          "0: no cap",
+          0, std::numeric_limits<uint64_t>::max(), Kind::kBytes),
       BytesSpec<&O::compact_log_bytes>(
           "compact_log_bytes", "Storage",
           "Compact a room (snapshot, drop its log) when its log exceeds this many bytes"),

@@ -33,6 +33,9 @@ struct ServerOptions {
   // "sqlite" (embedded, in data_dir) or "memory" (nothing survives a restart; tests only).
   std::string storage = "sqlite";
   storage::FsyncPolicy fsync = storage::FsyncPolicy::kAlways;
+  // Cap on the stored data (sqlite: the database file; memory: the bytes held). Writes past it
+  // fail as on a full disk: the server keeps the updates queued and retries. 0: no cap.
+  uint64_t storage_max_bytes = 0;
   // Compact (snapshot + drop covered log records) when the log exceeds this many bytes...
   uint64_t compact_log_bytes = uint64_t{4} << 20;
   // ...or this many records.

@@ -57,6 +57,7 @@ int RunServer(const ServerOptions& given) {
   sc.kind = options.storage;
   sc.dir = options.data_dir;
   sc.fsync = options.fsync;
+  sc.max_bytes = options.storage_max_bytes;
   Result<std::unique_ptr<storage::Storage>> opened = storage::OpenStorage(sc);
   if (!opened.ok()) {
     log::Error("cannot open storage", {{"storage", options.storage},

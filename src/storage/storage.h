@@ -129,6 +129,9 @@ struct StorageConfig {
   std::string kind = "sqlite";  // "sqlite" or "memory"
   std::string dir;              // sqlite: the directory of symphony.db (created if missing)
   FsyncPolicy fsync = FsyncPolicy::kAlways;  // sqlite only
+  // Cap on stored bytes, 0 = none. sqlite: PRAGMA max_page_count (rounded down to whole
+  // pages); memory: MemoryStorageOptions::max_bytes. Writes past it fail with kFull.
+  uint64_t max_bytes = 0;
 };
 
 // Opens the configured backend. kInvalid for an unknown kind or an empty dir for sqlite;
