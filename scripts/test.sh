@@ -36,7 +36,7 @@ if [[ -x tests/js/run-all.sh ]]; then
   step "Yjs goldens, traces, conformance" env SYMPHONY_BIN=build/symphony bash tests/js/run-all.sh
 fi
 if [[ -f tests/server/run.sh ]]; then
-  step "server end to end (y-websocket and Hocuspocus clients)" env SYMPHONY_BIN=build/symphony bash tests/server/run.sh
+  step "server end to end (y-websocket and Hocuspocus clients)" env SYMPHONY_BIN=build/symphony SYMPHONY_REQUIRE_SERVER=1 bash tests/server/run.sh
 fi
 if [[ -f tests/clients/run.sh ]]; then
   step "client library, React hooks, whiteboard in Chromium" env SYMPHONY_BIN=build/symphony bash tests/clients/run.sh

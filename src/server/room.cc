@@ -138,10 +138,12 @@ void Room::FailLoad(const Status& status) {
   load_error_ = status;
   log::Error("room load failed", {{"room", name_}, {"error", status.ToString()}});
   for (auto& p : peers_) {
-    ClosePeer(*p, close_code::kInternal, "room could not be loaded: " + status.message(),
+    p->left = true;
+    ClosePeer(*p, close_code::kInternal, "room could not be loaded: " + status.ToString(),
               CloseReason::kLoadFailed);
   }
   peers_.clear();
+  stats_->connections = 0;
   auto deferred = std::move(deferred_);
   for (auto& f : deferred) f();  // API callers see state() == kFailed
   ctx_.registry.Remove(shared_from_this());
@@ -189,7 +191,7 @@ void Room::Join(std::shared_ptr<Peer> peer) {
   }
   if (state_ == State::kLoading) {
     Defer([self = shared_from_this(), peer] {
-      if (!peer->left) self->Handshake(peer);
+      if (!peer->left && self->state_ == State::kReady) self->Handshake(peer);
     });
     return;
   }
