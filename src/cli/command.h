@@ -30,6 +30,8 @@ using CommandRunner = std::function<int()>;
 void RegisterDocCommand(CLI::App& app, CommandRunner* runner);
 // Registers `symphony serve` (serve_command.cc).
 void RegisterServeCommand(CLI::App& app, CommandRunner* runner);
+// Registers `symphony bench` (bench_command.cc).
+void RegisterBenchCommand(CLI::App& app, CommandRunner* runner);
 
 // Whole-file I/O. Errors are kIo with the path and the OS reason in the message.
 Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path);

@@ -1,0 +1,102 @@
+#include "bench/whiteboard.h"
+
+#include <cstdio>
+
+#include "crdt/content.h"
+#include "crdt/item.h"
+#include "crdt/lib0/any.h"
+#include "crdt/struct_store.h"
+#include "crdt/transaction.h"
+#include "crdt/types/array.h"
+
+namespace symphony::bench {
+
+namespace {
+
+std::optional<int64_t> SentOf(const crdt::Any& value) {
+  if (value.type() != crdt::Any::Type::kObject) return std::nullopt;
+  const crdt::Any* t = value.Get("t");
+  if (t == nullptr || t->type() != crdt::Any::Type::kNumber || !(t->as_number() > 0)) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(t->as_number());
+}
+
+}  // namespace
+
+std::string UserColor(uint32_t user) {
+  // Spread hues with a multiplicative hash; keep channels mid-range so strokes stay visible.
+  const uint32_t h = user * 2654435761u;
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "#%02x%02x%02x", 0x30 + (h >> 24) % 0xa0, 0x30 + (h >> 16) % 0xa0,
+                0x30 + (h >> 8) % 0xa0);
+  return buf;
+}
+
+std::vector<uint8_t> PushStroke(crdt::Doc& doc, uint32_t user, uint64_t seq, int64_t sent_us,
+                                std::mt19937_64& rng) {
+  std::uniform_int_distribution<int> count(8, 16);
+  std::uniform_int_distribution<int> coord(0, 1999);
+  std::uniform_int_distribution<int> step(-24, 24);
+  crdt::Any::Array points;
+  int x = coord(rng), y = coord(rng);
+  for (int i = count(rng); i > 0; --i) {
+    points.push_back(crdt::Any::MakeArray({crdt::Any::Number(x), crdt::Any::Number(y)}));
+    x += step(rng);
+    y += step(rng);
+  }
+  crdt::Any stroke = crdt::Any::MakeObject();
+  stroke.Set("id", crdt::Any::String("u" + std::to_string(user) + "-" + std::to_string(seq)));
+  stroke.Set("user", crdt::Any::Number(user));
+  stroke.Set("color", crdt::Any::String(UserColor(user)));
+  stroke.Set("width", crdt::Any::Number(1 + static_cast<double>(seq % 6)));
+  stroke.Set("points", crdt::Any::MakeArray(std::move(points)));
+  stroke.Set("t", crdt::Any::Number(static_cast<double>(sent_us)));
+
+  std::vector<uint8_t> update;
+  const int handle = doc.OnUpdate([&update](std::span<const uint8_t> u, crdt::Transaction&) {
+    update.assign(u.begin(), u.end());
+  });
+  crdt::Array strokes = doc.GetArray(kStrokesRoot);
+  doc.Transact([&](crdt::Transaction& tr) { strokes.Push(tr, {stroke}); });
+  doc.OffUpdate(handle);
+  return update;
+}
+
+std::vector<int64_t> RemoteStrokeTimes(crdt::Transaction& tr, crdt::ClientId own) {
+  std::vector<int64_t> out;
+  const crdt::StructStore& store = tr.doc().store();
+  for (const auto& [client, before] : tr.before_changed) {
+    if (client == own) continue;
+    const crdt::Clock after = store.GetState(client);
+    for (crdt::Clock clock = before; clock < after;) {
+      crdt::Item* item = store.Find(crdt::ID{client, clock});
+      if (item == nullptr || item->length == 0 || item->id.clock > clock) break;
+      const crdt::Clock end = std::min(after, item->id.clock + item->length);
+      if (item->is_item() && item->content.is<crdt::AnyContent>()) {
+        const auto& arr = item->content.as<crdt::AnyContent>().arr;
+        for (crdt::Clock c = clock; c < end; ++c) {
+          const uint64_t i = c - item->id.clock;
+          if (i >= arr.size()) break;
+          if (std::optional<int64_t> t = SentOf(arr[i])) out.push_back(*t);
+        }
+      }
+      clock = end;
+    }
+  }
+  return out;
+}
+
+std::string PresenceJson(uint32_t user, int x, int y, int64_t sent_us) {
+  return R"({"user":{"name":"u)" + std::to_string(user) + R"(","color":")" + UserColor(user) +
+         R"("},"cursor":{"x":)" + std::to_string(x) + R"(,"y":)" + std::to_string(y) + R"(},"t":)" +
+         std::to_string(sent_us) + "}";
+}
+
+std::optional<int64_t> PresenceSentMicros(std::string_view state_json) {
+  Result<crdt::Any> v = crdt::ParseJson(state_json, 16);
+  if (!v.ok()) return std::nullopt;
+  return SentOf(v.value());
+}
+
+}  // namespace symphony::bench

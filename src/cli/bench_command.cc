@@ -1,0 +1,121 @@
+// `symphony bench`: the load generator (src/bench). This file only wires CLI11 to BenchOptions
+// and prints the report; doc/bench.md explains the workload and every figure.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "bench/bench_options.h"
+#include "bench/bench_report.h"
+#include "bench/bench_runner.h"
+#include "cli/command.h"
+
+namespace symphony::cli {
+
+namespace {
+
+struct BenchArgs {
+  bench::BenchOptions options;
+  bool json = false;
+};
+
+int RunBenchCommand(const BenchArgs& args) {
+  Result<bench::BenchReport> report =
+      bench::RunBench(args.options, args.json ? nullptr : &std::cerr);
+  if (!report.ok()) return Fail(kExitError, report.status().message());
+  if (args.json) {
+    std::cout << bench::FormatJson(report.value()) << std::endl;
+  } else {
+    std::cout << bench::FormatTable(report.value());
+  }
+  if (report->totals.synced == 0) {
+    return Fail(kExitError, "no user connected to " + args.options.url);
+  }
+  return kExitOk;
+}
+
+constexpr char kBenchFooter[] =
+    R"footer(Each user is a Yjs client with its own replica: it pushes whiteboard strokes onto a
+Y.Array and moves a cursor in its awareness state, applies what the others send, and measures
+send-to-receive latency from the send time carried in the content. Users are grouped
+--room-size per room (<prefix>0, <prefix>1, ...). Only the steady window is measured; see
+doc/bench.md for the phases and every figure. Only loopback hosts unless --allow-remote.
+
+Exit status: 0 when the run completed (whatever the figures), 1 on a usage error or when no
+user could connect.
+
+Examples:
+  symphony bench --url ws://127.0.0.1:8080 --users 40 --room-size 4 --duration 10
+  symphony bench --url ws://127.0.0.1:8080 --users 800 --room-size 4 --doc-rate 1 \
+      --presence-rate 5 --duration 20 --ramp 5 --server-pid "$(pgrep -n symphony)" --json
+  symphony bench --url ws://127.0.0.1:8080/hocuspocus --protocol hocuspocus --token secret)footer";
+
+}  // namespace
+
+void RegisterBenchCommand(CLI::App& app, CommandRunner* runner) {
+  CLI::App* cmd = app.add_subcommand(
+      "bench", "Load a Yjs server with virtual users and measure latency and delivery");
+  cmd->footer(kBenchFooter);
+  auto args = std::make_shared<BenchArgs>();
+  bench::BenchOptions& o = args->options;
+  const std::map<std::string, bench::WireProtocol> protocols{
+      {"yws", bench::WireProtocol::kYws}, {"hocuspocus", bench::WireProtocol::kHocuspocus}};
+
+  cmd->add_option("--url", o.url, "Server URL, ws://host:port[/path]")
+      ->capture_default_str()
+      ->group("Target");
+  cmd->add_option("--protocol", o.protocol, "Wire protocol: yws (y-websocket) or hocuspocus")
+      ->transform(CLI::CheckedTransformer(protocols, CLI::ignore_case))
+      ->default_str("yws")
+      ->group("Target");
+  cmd->add_option("--token", o.token, "Hocuspocus Auth Token")
+      ->capture_default_str()
+      ->group("Target");
+  cmd->add_flag("--allow-remote", o.allow_remote, "Allow a host other than loopback")
+      ->group("Target");
+  cmd->add_option("--server-pid", o.server_pid,
+                  "Sample this process's CPU and RSS (/proc) during the run")
+      ->group("Target");
+
+  cmd->add_option("--users", o.users, "Virtual users")->capture_default_str()->group("Load");
+  cmd->add_option("--room-size", o.room_size, "Users per room")
+      ->capture_default_str()
+      ->group("Load");
+  cmd->add_option("--doc-rate", o.doc_rate, "Document updates (strokes) per second per user")
+      ->capture_default_str()
+      ->group("Load");
+  cmd->add_option("--presence-rate", o.presence_rate, "Presence updates per second per user")
+      ->capture_default_str()
+      ->group("Load");
+  cmd->add_option("--duration", o.duration_s, "Seconds of steady load (measured)")
+      ->capture_default_str()
+      ->group("Load");
+  cmd->add_option("--ramp", o.ramp_s, "Seconds over which users connect (0: all at once)")
+      ->capture_default_str()
+      ->group("Load");
+  cmd->add_option("--drain", o.drain_s,
+                  "Most seconds to wait for in-flight messages after sending stops")
+      ->capture_default_str()
+      ->group("Load");
+  cmd->add_option("--room-prefix", o.room_prefix,
+                  "Room name prefix [default: bench-<random>-, new rooms every run]")
+      ->group("Load");
+  cmd->add_option("--seed", o.seed, "Seed for content, jitter and client ids (0: random)")
+      ->group("Load");
+
+  cmd->add_option("--threads", o.threads, "Event loops [default: hardware concurrency]")
+      ->group("Run");
+  cmd->add_option("--connect-timeout", o.connect_timeout_s,
+                  "Seconds per user for TCP connect, then WebSocket handshake")
+      ->capture_default_str()
+      ->group("Run");
+  cmd->add_option("--verify-rooms", o.verify_rooms, "Rooms whose replicas are compared at the end")
+      ->capture_default_str()
+      ->group("Run");
+  cmd->add_flag("--json", args->json, "Print exactly one JSON line instead of the table")
+      ->group("Output");
+  cmd->callback([runner, args] { *runner = [args] { return RunBenchCommand(*args); }; });
+}
+
+}  // namespace symphony::cli
