@@ -10,6 +10,7 @@ DEB_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev zlib1g-dev
   libboost1.81-dev libsqlite3-dev sqlite3 libspdlog-dev libtomlplusplus-dev nlohmann-json3-dev
+  chromium fonts-dejavu-core
   nodejs npm
 )
 
