@@ -9,7 +9,7 @@ DEB_PACKAGES=(
   clang libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev zlib1g-dev
-  libboost1.81-dev libsqlite3-dev sqlite3 libspdlog-dev libtomlplusplus-dev nlohmann-json3-dev
+  libboost1.81-dev libsqlite3-dev sqlite3 libspdlog-dev libtomlplusplus-dev nlohmann-json3-dev libjwt-dev
   chromium fonts-dejavu-core
   nodejs npm
 )
