@@ -29,9 +29,13 @@ export class TimeChart {
     const w = W - pad.l - pad.r
     const hgt = H - pad.t - pad.b
     const shown = points.filter(([t]) => t >= from && t <= to)
-    // The value held when the window starts (a step chart starts flat, not empty).
-    const before = this.step ? points.filter(([t]) => t < from).pop() : undefined
-    if (before) shown.unshift([from, before[1]])
+    if (this.step && points.length) {
+      // A step chart holds each value: from the window's start, and until its end.
+      const before = points.filter(([t]) => t < from).pop()
+      if (before) shown.unshift([from, before[1]])
+      const last = shown[shown.length - 1]
+      if (last && last[0] < to) shown.push([to, last[1]])
+    }
     let max = niceMax(Math.max(0, ...shown.map(([, v]) => v)), this.minMax)
     if (this.integer && max % 2) max += 1
     const x = (t) => pad.l + ((t - from) / Math.max(1, to - from)) * w
@@ -62,7 +66,7 @@ export class TimeChart {
       kids.push(s('path', { class: 'area', d: `${d}L${last},${base}L${first},${base}Z` }))
       kids.push(s('path', { class: 'line', d }))
       if (this.axes) {
-        // A marker on each real change (not on the synthetic start and end points).
+        // A marker on each real change (not on the start and end points added above).
         for (const [t, v] of points) {
           if (t >= from && t <= to) kids.push(s('circle', { class: 'dot', cx: x(t).toFixed(1), cy: y(v).toFixed(1), r: 2.5 }))
         }
@@ -71,7 +75,7 @@ export class TimeChart {
       kids.push(s('text', { class: 'axis empty', x: pad.l + w / 2, y: pad.t + hgt / 2, 'text-anchor': 'middle' }, 'no data yet'))
     }
     this.el.setAttribute('viewBox', `0 0 ${W} ${H}`)
-    this.el.dataset.points = shown.length
+    this.el.dataset.points = points.filter(([t]) => t >= from && t <= to).length
     this.el.replaceChildren(...kids)
   }
 }

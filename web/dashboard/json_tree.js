@@ -3,8 +3,8 @@
 // cut at `maxString` characters; what is left out is counted on screen.
 import { h } from './dom.js'
 
-// openState: Map of node path -> open, from an earlier tree of the same document (what the user
-// opened or closed stays so); other nodes are open down to `openDepth`.
+// openState: Map of node path -> open for the nodes the user opened or closed in an earlier tree
+// of the same document (see toggledState); other nodes are open down to `openDepth`.
 export function jsonTree (value, { openDepth, maxChildren = 200, maxNodes = 4000, maxString = 2000, openState = new Map() } = {}) {
   // A small document opens deeper than a large one.
   openDepth ??= countNodes(value, 301) <= 300 ? 4 : 2
@@ -44,14 +44,24 @@ export function jsonTree (value, { openDepth, maxChildren = 200, maxNodes = 4000
       truncated = true
       kids.push(h('div', { class: 'j-row j-more' }, `… ${n - kids.length} more not shown`))
     }
-    const open = openState.has(path) ? openState.get(path) : depth < openDepth
-    return h('details', { class: 'j-node', open, dataset: { path } },
+    const byDefault = depth < openDepth
+    const open = openState.has(path) ? openState.get(path) : byDefault
+    return h('details', { class: 'j-node', open, dataset: { path, open: byDefault } },
       h('summary', {}, label(key), h('span', { class: 'j-brace' }, ob), h('span', { class: 'j-count' }, ` ${count} `), h('span', { class: 'j-brace' }, cb)),
       h('div', { class: 'j-children' }, kids))
   }
 
   const el = h('div', { class: 'json-tree' }, node(undefined, value, 0, ''))
   return { el, truncated }
+}
+
+// The nodes of a tree made by jsonTree that are not as jsonTree opened them: path -> open.
+export function toggledState (el) {
+  const state = new Map()
+  for (const d of el.querySelectorAll('details[data-path]')) {
+    if (String(d.open) !== d.dataset.open) state.set(d.dataset.path, d.open)
+  }
+  return state
 }
 
 // Opens or closes every node of a tree made by jsonTree.

@@ -4,8 +4,7 @@ import { TimeChart } from './chart.js'
 import { formatBytes, formatCount, formatPercent, formatRate } from './format.js'
 import { RoomsTable } from './rooms_table.js'
 
-const WINDOW_MS = 5 * 60 * 1000 // sparklines show at most the last 5 minutes...
-const MIN_WINDOW_MS = 60 * 1000 // ...and at least one minute (a fresh page fills from the left)
+const WINDOW_MS = 5 * 60 * 1000 // sparklines show the last 5 minutes (or since the page opened)
 
 // key: the OverviewHistory series; value(latest): the figure; sub(latest, app): the small print.
 const CARDS = [
@@ -30,7 +29,7 @@ export class OverviewView {
   constructor (app) {
     this.app = app
     this.cards = CARDS.map((c) => {
-      const chart = new TimeChart({ height: 36, step: c.step, minMax: c.minMax ?? 1, label: `${c.label}, last minutes` })
+      const chart = new TimeChart({ height: 36, step: c.step, minMax: c.minMax ?? 1, label: `${c.label}, last 5 minutes` })
       const valueEl = h('div', { class: 'card-value' }, '–')
       const subEl = h('div', { class: 'card-sub' }, '')
       const el = h('section', { class: 'card metric', dataset: { metric: c.key } },
@@ -52,7 +51,7 @@ export class OverviewView {
     const latest = this.app.overview.latest
     const to = this.app.serverNow()
     const first = this.app.overview.series.connections.t[0] ?? to
-    const from = Math.max(to - WINDOW_MS, Math.min(first, to - MIN_WINDOW_MS))
+    const from = Math.max(to - WINDOW_MS, first)
     for (const c of this.cards) {
       if (latest) {
         const v = c.value(latest)

@@ -4,7 +4,7 @@ import { api } from './api.js'
 import { h, replaceChildren } from './dom.js'
 import { TimeChart } from './chart.js'
 import { formatAgo, formatBytes, formatCount, formatDateTime, formatDuration, formatTime } from './format.js'
-import { jsonTree, setAllOpen } from './json_tree.js'
+import { jsonTree, setAllOpen, toggledState } from './json_tree.js'
 import { describeError } from './notices.js'
 
 const POLL_MS = 3000
@@ -21,7 +21,7 @@ const FIGURES = [
   ['cpu_ms', 'CPU time', (r) => formatDuration(r.cpu_ms), (r) => (r.loaded ? '' : 'loaded rooms only')],
   ['mem_bytes', 'Memory', (r) => formatBytes(r.mem_bytes), (r) => (r.loaded ? '' : 'loaded rooms only')],
   ['last_active_ms', 'Last active', (r, now) => formatAgo(r.last_active_ms, now), (r) => formatDateTime(r.last_active_ms)],
-  ['created_ms', 'Created', (r, now) => formatDateTime(r.created_ms), (r, now) => formatAgo(r.created_ms, now)]
+  ['created_ms', 'Created', (r) => formatDateTime(r.created_ms).slice(0, 10), (r, now) => `${formatDateTime(r.created_ms).slice(11)} · ${formatAgo(r.created_ms, now)}`]
 ]
 
 // A CSS colour from an awareness state, or null (anything else is ignored, not injected).
@@ -63,8 +63,8 @@ export class RoomView {
     this.el = h('div', { class: 'room-page' },
       h('nav', { class: 'crumbs' }, h('a', { href: '#/' }, '← All rooms')),
       h('div', { class: 'room-head' }, h('h1', {}, h('span', { class: 'muted' }, 'Room '), h('span', { class: 'room-id' }, id)), this.badge),
-      h('section', { class: 'panel figures' }, this.figures.map((f) => f.el)),
-      h('div', { class: 'room-grid' },
+      this.figuresEl = h('section', { class: 'panel figures' }, this.figures.map((f) => f.el)),
+      this.gridEl = h('div', { class: 'room-grid' },
         h('section', { class: 'panel' },
           h('div', { class: 'panel-head' }, h('h2', {}, 'Connections'), this.chartNote),
           h('div', { class: 'chart-box', dataset: { testid: 'chart' } }, this.chart.el)),
@@ -84,7 +84,6 @@ export class RoomView {
     root.append(this.el)
     document.title = `${this.id} · Symphony dashboard`
     this.poll()
-    this.loadJson()
     this.timers.push(setInterval(() => this.poll(), POLL_MS))
     this.update()
   }
@@ -110,10 +109,18 @@ export class RoomView {
       this.app.rooms.history.add(this.id, this.app.serverNow(), info.connections ?? 0)
       this.app.notices.clear('room')
       this.app.apiOk()
+      // The document only once the room is known to exist (fetching it would create the room).
+      if (this.json.value === undefined && !this.json.loading && !this.json.error) this.loadJson()
     } catch (err) {
       if (err.name === 'AbortError') return
-      if (err.status === 404) this.notFound = true
+      if (err.status === 404) {
+        this.notFound = true
+        replaceChildren(this.jsonBody, h('p', { class: 'muted' }, 'No room of this name is stored or loaded.'))
+        this.renderPeople([], 'Nobody: no such room.')
+      }
       this.app.apiFailed('room', `Room ${this.id}`, err)
+      this.update()
+      return
     }
     const r = this.row()
     if (r && (r.loaded || r.connections > 0)) {
@@ -151,9 +158,7 @@ export class RoomView {
 
   renderJson () {
     // Keep what the user opened or closed across refreshes.
-    const state = new Map()
-    for (const d of this.jsonBody.querySelectorAll('details[data-path]')) state.set(d.dataset.path, d.open)
-    const { el, truncated } = jsonTree(this.json.value, { openState: state })
+    const { el, truncated } = jsonTree(this.json.value, { openState: toggledState(this.jsonBody) })
     replaceChildren(this.jsonBody, el)
     this.jsonMeta.textContent = `${formatBytes(this.json.bytes)} of JSON${truncated ? ' · preview truncated' : ''} · fetched ${formatTime(Date.now())}`
   }
@@ -189,12 +194,14 @@ export class RoomView {
       this.badge.textContent = 'not found'
       this.badge.className = 'badge badge-err'
     }
-    const points = this.app.rooms.history.series(this.id, now)
+    // An unknown room: the banner and the badge say so, nothing else to show.
+    this.figuresEl.hidden = this.gridEl.hidden = !r && this.notFound
+    const points = this.app.rooms.history.series(this.id)
     const from = Math.min(this.openedAt, points.length ? points[0][0] : now, now - CHART_MIN_WINDOW_MS)
     this.chart.draw(points, from, now)
     this.chartNote.textContent = `since ${formatDateTime(this.openedAt)} (this page)`
     // The document changed: refresh a small preview by itself.
-    if (r && this.json.value !== undefined && !this.json.error && r.doc_bytes !== this.json.docBytes &&
+    if (r && !this.notFound && this.json.value !== undefined && !this.json.error && r.doc_bytes !== this.json.docBytes &&
         this.json.bytes <= JSON_AUTO_MAX && Date.now() - this.json.at >= JSON_MIN_INTERVAL_MS) {
       this.loadJson()
     }

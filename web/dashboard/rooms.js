@@ -112,14 +112,10 @@ export class ConnectionHistory {
     if (oldest) this.rooms.delete(oldest[0])
   }
 
-  // Step points [t, count] from the first known change up to `now` (the last value held).
-  series (id, now) {
+  // The changes [t, count] of one room, oldest first (each count holds until the next change).
+  series (id) {
     const h = this.rooms.get(id)
-    if (!h || !h.points.length) return []
-    const pts = h.points.slice()
-    const last = pts[pts.length - 1]
-    if (now > last[0]) pts.push([now, last[1]])
-    return pts
+    return h ? h.points.slice() : []
   }
 }
 
