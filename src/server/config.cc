@@ -217,6 +217,14 @@ const std::vector<Spec>& Specs() {
       UintSpec<&O::shutdown_timeout_ms>(
           "shutdown_timeout_ms", "Timers", "MS",
           "On SIGTERM: stop accepting, flush, snapshot, close; exit anyway after this long", 1),
+      StringSpec<&O::auth_secret>("auth_secret", "Auth", "SECRET",
+                                  "HS256 secret for client tokens; empty: the server runs open "
+                                  "(prefer SYMPHONY_AUTH_SECRET: flags show in ps)"),
+      StringSpec<&O::admin_token>("admin_token", "Auth", "TOKEN",
+                                  "Token required by /api/*, /dashboard (and /metrics with "
+                                  "metrics_auth = admin); empty: open"),
+      ChoiceSpec<&O::metrics_auth>("metrics_auth", "Auth",
+                                   "Whether /metrics needs the admin token", {"open", "admin"}),
       ChoiceSpec<&O::log_level>("log_level", "Logs", "Least severe log level written", LogLevels()),
       EnumSpec<&O::log_format, kLogFormatNames>(
           "log_format", "Logs", "text: one readable line per event; json: JSON lines"),

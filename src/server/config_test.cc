@@ -259,7 +259,7 @@ TEST(ConfigTest, ReadsTheGivenFileOrTheDefaultOneWhenPresent) {
 
 TEST(ConfigTest, ListOptionsCoversEveryFieldWithDerivedNames) {
   const std::vector<OptionInfo>& infos = ListOptions();
-  ASSERT_EQ(infos.size(), 25u);
+  ASSERT_EQ(infos.size(), 28u);
   std::set<std::string> names;
   const std::string defaults_toml = OptionsToToml(ServerOptions{});
   for (const OptionInfo& i : infos) {

@@ -1,11 +1,13 @@
 #include "server/http_api.h"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -77,6 +79,8 @@ json RoomJson(const std::string& id, const storage::RoomMeta* meta, const RoomSt
     j["log_records"] = live->log_records.load();
     j["total_connections"] = live->total_connections.load();
     j["peak_connections"] = live->peak_connections.load();
+    j["cpu_ms"] = live->busy_ns.load() / 1000000;
+    j["mem_bytes"] = live->mem_bytes.load();
   } else {
     j["connections"] = 0;
     j["doc_bytes"] = meta->snapshot_bytes + meta->log_bytes;
@@ -233,11 +237,144 @@ std::string LiveStatsJson(const RoomRegistry& registry) {
   j["document_bytes"] = m.document_bytes.value();
   j["rss_bytes"] = rss;
   j["cpu_seconds"] = cpu;
-  return j.dump();
+  // The busiest loaded rooms (at most 200), for the dashboard's live table and charts.
+  std::vector<std::shared_ptr<RoomStats>> live = registry.LiveStats();
+  std::erase_if(live, [](const auto& r) { return !r->loaded.load(); });
+  constexpr size_t kMaxRooms = 200;
+  auto busiest = [](const auto& a, const auto& b) {
+    return a->connections.load() != b->connections.load()
+               ? a->connections.load() > b->connections.load()
+               : a->name < b->name;
+  };
+  if (live.size() > kMaxRooms) {
+    std::partial_sort(live.begin(), live.begin() + kMaxRooms, live.end(), busiest);
+    live.resize(kMaxRooms);
+  } else {
+    std::sort(live.begin(), live.end(), busiest);
+  }
+  json rooms = json::array();
+  for (const auto& r : live) {
+    rooms.push_back({{"id", r->name},
+                     {"connections", r->connections.load()},
+                     {"peak_connections", r->peak_connections.load()},
+                     {"doc_bytes", r->doc_bytes.load()},
+                     {"log_bytes", r->log_bytes.load()},
+                     {"cpu_ms", r->busy_ns.load() / 1000000},
+                     {"mem_bytes", r->mem_bytes.load()},
+                     {"last_active_ms", r->last_active_ms.load()},
+                     {"created_ms", r->created_ms.load()}});
+  }
+  j["rooms"] = std::move(rooms);
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-HttpApi::HttpApi(RoomContext& ctx, std::atomic<bool>& shutting_down)
-    : ctx_(ctx), shutting_down_(shutting_down) {}
+HttpApi::HttpApi(RoomContext& ctx, std::atomic<bool>& shutting_down, std::string dashboard_dir)
+    : ctx_(ctx), shutting_down_(shutting_down), dashboard_dir_(std::move(dashboard_dir)) {}
+
+namespace {
+
+// Compares without an early exit, so the time taken does not tell how much of a guess matched.
+bool SameToken(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+std::string CookieValue(const HttpRequest& req, std::string_view name) {
+  std::string_view cookies = req[http::field::cookie];
+  while (!cookies.empty()) {
+    const size_t end = cookies.find(';');
+    std::string_view part = cookies.substr(0, end);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.substr(0, name.size()) == name &&
+        part[name.size()] == '=') {
+      return std::string(part.substr(name.size() + 1));
+    }
+    if (end == std::string_view::npos) break;
+    cookies.remove_prefix(end + 1);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string QueryParam(std::string_view target, std::string_view name) {
+  const size_t q = target.find('?');
+  if (q == std::string_view::npos) return "";
+  std::string_view query = target.substr(q + 1);
+  query = query.substr(0, query.find('#'));
+  while (!query.empty()) {
+    const size_t end = query.find('&');
+    std::string_view part = query.substr(0, end);
+    const size_t eq = part.find('=');
+    if (part.substr(0, eq) == name) {
+      std::string value(eq == std::string_view::npos ? "" : part.substr(eq + 1));
+      std::replace(value.begin(), value.end(), '+', ' ');
+      return DecodeSegment(value);
+    }
+    if (end == std::string_view::npos) break;
+    query.remove_prefix(end + 1);
+  }
+  return "";
+}
+
+bool HttpApi::Authorized(const HttpRequest& req) const {
+  const std::string& token = ctx_.options.admin_token;
+  if (token.empty()) return true;
+  std::string_view auth = req[http::field::authorization];
+  constexpr std::string_view kBearer = "Bearer ";
+  if (auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer &&
+      SameToken(auth.substr(kBearer.size()), token)) {
+    return true;
+  }
+  const std::string cookie = CookieValue(req, kAdminCookie);
+  return !cookie.empty() && SameToken(cookie, token);
+}
+
+void HttpApi::Unauthorized(const HttpRequest& req, const Respond& respond) {
+  respond(ErrorResponse(req, 401, "unauthorized",
+                        "this server needs the admin token: send 'Authorization: Bearer <token>' "
+                        "or open /dashboard?token=<token> once"));
+}
+
+void HttpApi::Dashboard(const HttpRequest& req, Respond respond, const std::string& path) {
+  const std::string given = QueryParam(req.target(), "token");
+  if (!given.empty()) {
+    if (!SameToken(given, ctx_.options.admin_token)) {
+      Unauthorized(req, respond);
+      return;
+    }
+    // Keep the token in a cookie and drop it from the address bar.
+    HttpResponse res{http::status::found, req.version()};
+    res.set(http::field::location, "/dashboard/");
+    res.set(http::field::set_cookie, std::string(kAdminCookie) + "=" + given +
+                                         "; Path=/; HttpOnly; SameSite=Strict");
+    res.keep_alive(req.keep_alive());
+    res.prepare_payload();
+    Metrics().CountHttp(302);
+    respond(std::move(res));
+    return;
+  }
+  if (!Authorized(req)) {
+    Unauthorized(req, respond);
+    return;
+  }
+  if (path == "/dashboard") {
+    HttpResponse res{http::status::found, req.version()};
+    res.set(http::field::location, "/dashboard/");
+    res.keep_alive(req.keep_alive());
+    res.prepare_payload();
+    respond(std::move(res));
+    return;
+  }
+  if (dashboard_dir_.empty()) {
+    respond(ErrorResponse(req, 404, "not_found",
+                          "the dashboard files (web/dashboard) were not found beside the binary"));
+    return;
+  }
+  ServeFiles(req, std::move(respond), dashboard_dir_, path.substr(std::string_view("/dashboard").size()));
+}
 
 void HttpApi::Handle(HttpRequest req, Respond respond, TakeSocket take_socket) {
   const std::string target(req.target());
@@ -268,6 +405,7 @@ void HttpApi::Handle(HttpRequest req, Respond respond, TakeSocket take_socket) {
   }
   if (path == "/metrics") {
     if (!only({http::verb::get})) return;
+    if (ctx_.options.metrics_auth == "admin" && !Authorized(req)) return Unauthorized(req, respond);
     Metrics().rooms_loaded.Set(static_cast<int64_t>(ctx_.registry.LoadedCount()));
     HttpResponse res{http::status::ok, req.version()};
     res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
@@ -278,6 +416,12 @@ void HttpApi::Handle(HttpRequest req, Respond respond, TakeSocket take_socket) {
     respond(std::move(res));
     return;
   }
+  if (path == "/dashboard" || path.starts_with("/dashboard/")) {
+    if (!only({http::verb::get, http::verb::head})) return;
+    Dashboard(req, std::move(respond), path);
+    return;
+  }
+  if (path.starts_with("/api/") && !Authorized(req)) return Unauthorized(req, respond);
   if (path == "/api/events") {
     if (!only({http::verb::get})) return;
     std::make_shared<SseStream>(take_socket(), ctx_, shutting_down_)->Start();
@@ -308,6 +452,11 @@ void HttpApi::Handle(HttpRequest req, Respond respond, TakeSocket take_socket) {
       } else {
         DeleteRoom(id, req, std::move(respond));
       }
+      return;
+    }
+    if (sub == "presence") {
+      if (!only({http::verb::get})) return;
+      Presence(id, req, std::move(respond));
       return;
     }
     if (sub == "state" || sub == "json") {
@@ -419,6 +568,19 @@ void HttpApi::GetState(const std::string& id, const HttpRequest& req, Respond re
   });
 }
 
+void HttpApi::Presence(const std::string& id, const HttpRequest& req, Respond respond) {
+  auto r = std::make_shared<HttpRequest>(req);
+  asio::dispatch(ctx_.registry.LoopFor(id), [this, id, r, respond = std::move(respond)] {
+    // Presence lives only in loaded rooms: an unloaded room has nobody present.
+    std::shared_ptr<Room> room = ctx_.registry.Find(id);
+    if (!room || room->state() != Room::State::kReady) {
+      respond(JsonResponse(*r, 200, R"({"clients":[]})"));
+      return;
+    }
+    respond(JsonResponse(*r, 200, room->PresenceJson()));
+  });
+}
+
 void HttpApi::PostUpdate(const std::string& id, HttpRequest req, Respond respond) {
   auto r = std::make_shared<HttpRequest>(std::move(req));
   if (r->body().empty()) {
@@ -467,7 +629,11 @@ void HttpApi::DeleteRoom(const std::string& id, const HttpRequest& req, Respond 
 void HttpApi::Static(const HttpRequest& req, Respond respond) {
   const std::string target(req.target());
   std::string path = DecodeSegment(target.substr(0, target.find_first_of("?#")));
-  const std::string& dir = ctx_.options.static_dir;
+  ServeFiles(req, std::move(respond), ctx_.options.static_dir, path);
+}
+
+void HttpApi::ServeFiles(const HttpRequest& req, Respond respond, const std::string& dir,
+                         std::string path) {
   auto landing = [&] {
     HttpResponse res{http::status::ok, req.version()};
     res.set(http::field::content_type, "text/html; charset=utf-8");
@@ -478,7 +644,7 @@ void HttpApi::Static(const HttpRequest& req, Respond respond) {
     respond(std::move(res));
   };
   if (dir.empty() || dir == "none") {
-    if (path == "/" && dir != "none") return landing();
+    if (path == "/" && dir != "none" && &dir == &ctx_.options.static_dir) return landing();
     respond(ErrorResponse(req, 404, "not_found", "no such route: " + path));
     return;
   }

@@ -8,7 +8,11 @@
 //   GET    /api/rooms/{id}/json        the document's JSON view, {"<root>": value, ...}
 //   POST   /api/rooms/{id}/update      apply a Yjs v1 update (durable, broadcast), like a client
 //   DELETE /api/rooms/{id}             close the room's connections and delete it from storage
+//   GET    /api/rooms/{id}/presence    the awareness states held now
 //   GET    /api/events                 server-sent events: live statistics once a second
+//   GET    /dashboard/                 the monitoring dashboard (web/dashboard)
+// With an admin token configured, /api/* and /dashboard (and /metrics if metrics_auth is
+// "admin") need it: `Authorization: Bearer <token>` or the cookie /dashboard?token= sets.
 //   GET    /*                          static files from options.static_dir (the demo)
 //
 // Errors are JSON: {"error":{"code":"not_found","message":"..."}}. Room ids are the
@@ -31,7 +35,11 @@ class HttpApi {
   // Takes the socket away from the HTTP session (for server-sent events).
   using TakeSocket = std::function<boost::asio::ip::tcp::socket()>;
 
-  HttpApi(RoomContext& ctx, std::atomic<bool>& shutting_down);
+  // `dashboard_dir`: the dashboard's files (web/dashboard), served at /dashboard/; empty: none.
+  HttpApi(RoomContext& ctx, std::atomic<bool>& shutting_down, std::string dashboard_dir);
+
+  // Name of the cookie that carries the admin token after /dashboard?token=.
+  static constexpr std::string_view kAdminCookie = "symphony_admin";
 
   void Handle(HttpRequest request, Respond respond, TakeSocket take_socket);
 
@@ -43,10 +51,20 @@ class HttpApi {
   void DeleteRoom(const std::string& id, const HttpRequest& req, Respond respond);
   void Events(TakeSocket take_socket);
   void Static(const HttpRequest& req, Respond respond);
+  void ServeFiles(const HttpRequest& req, Respond respond, const std::string& dir, std::string path);
+  void Presence(const std::string& id, const HttpRequest& req, Respond respond);
+  void Dashboard(const HttpRequest& req, Respond respond, const std::string& path);
+  // True when no admin token is configured or the request carries it.
+  bool Authorized(const HttpRequest& req) const;
+  void Unauthorized(const HttpRequest& req, const Respond& respond);
 
   RoomContext& ctx_;
   std::atomic<bool>& shutting_down_;
+  const std::string dashboard_dir_;
 };
+
+// The percent-decoded value of query parameter `name` in a request target, or "".
+std::string QueryParam(std::string_view target, std::string_view name);
 
 // {"error":{"code":...,"message":...}}
 std::string ErrorJson(std::string_view code, std::string_view message);

@@ -71,6 +71,18 @@ struct ServerOptions {
   // SIGTERM: stop accepting, flush, snapshot, close; give up (and exit) after this.
   uint32_t shutdown_timeout_ms = 10000;
 
+  // --- auth (doc/auth.md)
+  // HS256 secret that client tokens are signed with. Empty: the server runs open (anyone may
+  // read and write any room) and says so loudly at startup. Prefer SYMPHONY_AUTH_SECRET to the
+  // flag (flags are visible in `ps`).
+  std::string auth_secret;
+  // Token that /api/*, /dashboard (and /metrics with metrics_auth = "admin") require, as
+  // `Authorization: Bearer <token>`, the `symphony_admin` cookie, or /dashboard?token=<token>.
+  // Empty: those routes are open.
+  std::string admin_token;
+  // "open": /metrics needs no token (scrapers); "admin": it needs the admin token.
+  std::string metrics_auth = "open";
+
   // --- logs
   std::string log_level = "info";  // trace, debug, info, warn, error, off
   LogFormat log_format = LogFormat::kText;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 
+#include "crdt/item.h"
 #include "crdt/lib0/any.h"
 #include "crdt/types/abstract_type.h"
 #include "protocol/hocuspocus.h"
@@ -80,6 +81,7 @@ void Room::OnLoaded(Result<storage::LoadedRoom> result) {
     return;
   }
   storage::LoadedRoom& loaded = result.value();
+  BusyTimer busy(*stats_);
   doc_ = std::make_unique<crdt::Doc>(crdt::DocOptions{.gc = true});
   if (!loaded.snapshot.empty()) {
     Status st = doc_->ApplyUpdate(
@@ -120,6 +122,7 @@ void Room::OnLoaded(Result<storage::LoadedRoom> result) {
   stats_->log_records = log_records_;
   stats_->doc_bytes = snapshot_bytes_ + log_bytes_;
   stats_->exists = exists_;
+  UpdateMemoryEstimate();
   stats_->loaded = true;
   Metrics().document_bytes.Add(static_cast<int64_t>(snapshot_bytes_ + log_bytes_));
   Metrics().room_load_seconds.Observe(Seconds(Clock::now() - load_started_));
@@ -256,6 +259,7 @@ void Room::OnSync(const std::shared_ptr<Peer>& peer, SharedBytes message,
     return;
   }
   if (state_ != State::kReady || peer->left) return;
+  BusyTimer busy(*stats_);
   const bool hocuspocus = peer->protocol == WsConnection::Protocol::kHocuspocus;
   switch (sync.type) {
     case protocol::SyncMessageType::kStep1: {
@@ -307,6 +311,7 @@ void Room::OnAwareness(const std::shared_ptr<Peer>& peer, SharedBytes message,
     return;
   }
   if (state_ != State::kReady || peer->left) return;
+  BusyTimer busy(*stats_);
   Metrics().CountIn(MessageKind::kAwareness, message->size());
   Result<std::vector<protocol::AwarenessEntry>> entries =
       protocol::DecodeAwarenessUpdate(update, ctx_.limits, offset);
@@ -489,6 +494,7 @@ void Room::OnCommitted(Status status) {
     return;
   }
   retry_ms_ = 0;
+  BusyTimer busy(*stats_);
   const auto durable_at = Clock::now();
   for (Entry& e : in_flight_) {
     Metrics().durable_seconds.Observe(Seconds(durable_at - e.received));
@@ -508,6 +514,7 @@ void Room::OnCommitted(Status status) {
   stats_->log_bytes = log_bytes_;
   stats_->log_records = log_records_;
   stats_->doc_bytes = snapshot_bytes_ + log_bytes_;
+  UpdateMemoryEstimate();
   SubmitBatch();
   if (log_bytes_ > ctx_.options.compact_log_bytes ||
       log_records_ > ctx_.options.compact_log_records) {
@@ -741,6 +748,30 @@ void Room::Shutdown(Done done) {
       self->idle_waiters_.push_back(std::move(snapshot));
     }
   });
+}
+
+void Room::UpdateMemoryEstimate() {
+  size_t structs = 0;
+  const crdt::StructStore& store = doc_->store();
+  for (crdt::ClientId c : store.client_order()) {
+    if (const auto* list = store.Get(c)) structs += list->size();
+  }
+  // Each struct is an Item plus its list slot; content is about what it takes encoded.
+  stats_->mem_bytes = structs * (sizeof(crdt::Item) + 2 * sizeof(void*)) + stats_->doc_bytes;
+}
+
+std::string Room::PresenceJson() const {
+  std::string out = "{\"clients\":[";
+  bool first = true;
+  for (uint64_t c : awareness_.Clients()) {
+    const std::string* state = awareness_.StateOf(c);
+    if (state == nullptr) continue;
+    if (!first) out += ',';
+    first = false;
+    out += "{\"client_id\":" + std::to_string(c) + ",\"state\":" + *state + "}";
+  }
+  out += "]}";
+  return out;
 }
 
 std::string Room::JsonView() const {

@@ -98,6 +98,8 @@ class Room : public std::enable_shared_from_this<Room> {
   void ApplyFromApi(SharedBytes update, Done done);
   std::vector<uint8_t> EncodeState() const { return doc_->EncodeStateAsUpdate(); }
   std::string JsonView() const;
+  // {"clients":[{"client_id":N,"state":{...}}]}: the awareness states held now.
+  std::string PresenceJson() const;
   bool exists() const { return exists_; }
   const Status& load_error() const { return load_error_; }
   size_t connections() const { return peers_.size(); }
@@ -135,6 +137,7 @@ class Room : public std::enable_shared_from_this<Room> {
   bool Idle() const { return queued_.empty() && in_flight_.empty() && !snapshotting_; }
   void RunIdleWaiters();
   void WriteMeta();
+  void UpdateMemoryEstimate();
 
   const std::string name_;
   boost::asio::any_io_executor loop_;

@@ -44,6 +44,25 @@ std::string DefaultStaticDir() {
   return "";
 }
 
+// The dashboard's files: web/dashboard beside the binary's source tree, or under the working
+// directory.
+std::string DefaultDashboardDir() {
+  std::error_code ec;
+  std::vector<std::filesystem::path> candidates;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    candidates.push_back(exe.parent_path().parent_path() / "web/dashboard");
+    candidates.push_back(exe.parent_path() / "../share/symphony/dashboard");
+  }
+  candidates.push_back("web/dashboard");
+  for (const auto& c : candidates) {
+    if (std::filesystem::is_regular_file(c / "index.html", ec)) {
+      return std::filesystem::weakly_canonical(c, ec).string();
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 int RunServer(const ServerOptions& given) {
@@ -84,9 +103,13 @@ int RunServer(const ServerOptions& given) {
   RoomContext ctx{options, limits, worker, registry};
   registry.set_context(&ctx);
   std::atomic<bool> shutting_down{false};
-  HttpApi api(ctx, shutting_down);
+  HttpApi api(ctx, shutting_down, DefaultDashboardDir());
   HttpServer http(loops, ctx, api);
 
+  if (options.auth_secret.empty()) {
+    log::Warn("NO AUTH: --auth-secret is not set, so anyone who can reach this port can read and "
+              "write every room. Set SYMPHONY_AUTH_SECRET and give clients tokens (doc/auth.md).");
+  }
   Result<uint16_t> port = http.Listen(options.host, options.port);
   if (!port.ok()) {
     log::Error("cannot start", {{"error", port.status().ToString()}});
