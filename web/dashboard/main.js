@@ -104,6 +104,7 @@ class App {
   }
 
   showAuth () {
+    if (this.notices.has('auth')) return // shown already (and maybe being typed into)
     const input = h('input', { type: 'password', name: 'token', placeholder: 'admin token', 'aria-label': 'Admin token', autocomplete: 'off' })
     const form = h('form', {
       class: 'auth-form',
