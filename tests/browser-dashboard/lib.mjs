@@ -78,13 +78,10 @@ export class Server {
     this.starts = 0
   }
 
-  // DASHBOARD_DEV_PROXY=1 (development only): pages and HTTP go through dev-proxy.mjs, which
-  // serves web/dashboard and fakes what an older server lacks.
-  get httpPort () { return this.proxyPort ?? this.port }
-  get url () { return `http://127.0.0.1:${this.httpPort}` }
+  get url () { return `http://127.0.0.1:${this.port}` }
   get ws () { return `ws://127.0.0.1:${this.port}` }
   get logPath () { return path.join(OUT, `server-${this.name}-${this.starts}.log`) }
-  http (method, p, opts) { return request(this.httpPort, method, p, opts) }
+  http (method, p, opts) { return request(this.port, method, p, opts) }
 
   async start () {
     this.port ??= await freePort()
@@ -100,11 +97,6 @@ export class Server {
     this.exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })))
     let dead = null
     this.exited.then((s) => { dead = s })
-    if (process.env.DASHBOARD_DEV_PROXY && !this.proxy) {
-      this.proxyPort = await freePort()
-      this.proxy = spawn(process.execPath, [path.join(ROOT, 'tests/browser-dashboard/dev-proxy.mjs'), String(this.port), String(this.proxyPort)], { stdio: 'ignore' })
-      process.on('exit', () => this.proxy.kill())
-    }
     const deadline = Date.now() + 10000
     for (;;) {
       if (dead) throw new Error(`server exited at start (${JSON.stringify(dead)}):\n${this.logTail()}`)

@@ -26,6 +26,7 @@ class App {
     this.roomsListed = false // /api/rooms answered at least once
     this.ui = { query: '', sortKey: 'connections', sortDir: 'desc' }
     this.view = null
+    this.firstTs = 0 // server time of the first stats event: live history starts there
     this.lastTs = 0 // server time of the latest stats event
     this.lastTsAt = 0 // browser time it arrived
     this.frame = 0
@@ -60,6 +61,7 @@ class App {
 
   onStats (stats) {
     this.lastTs = stats.ts_ms ?? Date.now()
+    this.firstTs ||= this.lastTs
     this.lastTsAt = Date.now()
     this.overview.add(stats)
     this.rooms.setLive(stats)

@@ -197,9 +197,10 @@ export class RoomView {
     // An unknown room: the banner and the badge say so, nothing else to show.
     this.figuresEl.hidden = this.gridEl.hidden = !r && this.notFound
     const points = this.app.rooms.history.series(this.id)
-    const from = Math.min(this.openedAt, points.length ? points[0][0] : now, now - CHART_MIN_WINDOW_MS)
+    const since = this.app.firstTs || this.openedAt
+    const from = Math.min(since, points.length ? points[0][0] : now, now - CHART_MIN_WINDOW_MS)
     this.chart.draw(points, from, now)
-    this.chartNote.textContent = `since ${formatDateTime(this.openedAt)} (this page)`
+    this.chartNote.textContent = `since ${formatTime(since)}, when this dashboard was opened`
     // The document changed: refresh a small preview by itself.
     if (r && !this.notFound && this.json.value !== undefined && !this.json.error && r.doc_bytes !== this.json.docBytes &&
         this.json.bytes <= JSON_AUTO_MAX && Date.now() - this.json.at >= JSON_MIN_INTERVAL_MS) {
