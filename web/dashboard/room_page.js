@@ -43,6 +43,7 @@ export class RoomView {
     this.id = id
     this.openedAt = app.serverNow()
     this.info = null // GET /api/rooms/{id}
+    this.presenceLoaded = undefined // whether the room was loaded when presence was last asked
     this.notFound = false
     this.timers = []
     this.abort = new AbortController()
@@ -71,7 +72,7 @@ export class RoomView {
         h('section', { class: 'panel' },
           h('div', { class: 'panel-head' }, h('h2', {}, 'People here'), this.peopleCount),
           this.people)),
-      h('section', { class: 'panel' },
+      this.jsonEl = h('section', { class: 'panel' },
         h('div', { class: 'panel-head' }, h('h2', {}, 'Document'), this.jsonMeta, h('span', { class: 'grow' }),
           h('button', { type: 'button', onclick: () => setAllOpen(this.jsonBody, true) }, 'Expand all'),
           h('button', { type: 'button', onclick: () => setAllOpen(this.jsonBody, false) }, 'Collapse all'),
@@ -113,27 +114,31 @@ export class RoomView {
       if (this.json.value === undefined && !this.json.loading && !this.json.error) this.loadJson()
     } catch (err) {
       if (err.name === 'AbortError') return
-      if (err.status === 404) {
-        this.notFound = true
-        replaceChildren(this.jsonBody, h('p', { class: 'muted' }, 'No room of this name is stored or loaded.'))
-        this.renderPeople([], 'Nobody: no such room.')
-      }
+      if (err.status === 404) this.notFound = true
       this.app.apiFailed('room', `Room ${this.id}`, err)
       this.update()
       return
     }
-    const r = this.row()
-    if (r && (r.loaded || r.connections > 0)) {
-      try {
-        this.renderPeople(await api.presence(this.id, { signal }))
-      } catch (err) {
-        if (err.name === 'AbortError') return
-        this.app.apiFailed('room', `People in ${this.id}`, err)
-      }
-    } else if (r) {
-      this.renderPeople([], 'The room is not loaded: nobody is here.')
-    }
+    await this.pollPresence()
     this.update()
+  }
+
+  // Presence lives in loaded rooms only: an unloaded room is not asked (asking would not load it,
+  // but there is nothing to learn).
+  async pollPresence () {
+    const r = this.row()
+    if (!r) return
+    this.presenceLoaded = !!r.loaded
+    if (!r.loaded && !(r.connections > 0)) {
+      this.renderPeople([], 'Nobody: the room is not loaded.')
+      return
+    }
+    try {
+      this.renderPeople(await api.presence(this.id, { signal: this.abort.signal }))
+    } catch (err) {
+      if (err.name === 'AbortError') return
+      this.app.apiFailed('room', `People in ${this.id}`, err)
+    }
   }
 
   async loadJson () {
@@ -195,7 +200,9 @@ export class RoomView {
       this.badge.className = 'badge badge-err'
     }
     // An unknown room: the banner and the badge say so, nothing else to show.
-    this.figuresEl.hidden = this.gridEl.hidden = !r && this.notFound
+    this.figuresEl.hidden = this.gridEl.hidden = this.jsonEl.hidden = !r && this.notFound
+    // Loaded (or unloaded) since presence was asked: ask again now rather than at the next poll.
+    if (r && this.presenceLoaded !== undefined && !!r.loaded !== this.presenceLoaded) this.pollPresence()
     const points = this.app.rooms.history.series(this.id)
     const since = this.app.firstTs || this.openedAt
     const from = Math.min(since, points.length ? points[0][0] : now, now - CHART_MIN_WINDOW_MS)
