@@ -313,37 +313,60 @@ clearInterval(editTimer)
 await load?.stop()
 
 let authSrv
-await steps.step('--admin-token: the API answers 401 without it; the page says how to sign in', async () => {
+await steps.step('--admin-token: the API answers 401 without the token, 200 with it', async () => {
   authSrv = await new Server('auth', { 'admin-token': TOKEN, threads: 1 }).start()
   servers.push(authSrv)
-  for (const p of ['/api/rooms', '/api/events']) {
+  for (const p of ['/api/rooms', '/api/events', '/api/rooms/x/presence']) {
     const r = await authSrv.http('GET', p)
     assertEqual(r.status, 401, `GET ${p} without the token`)
     if (p === '/api/rooms') assert(r.json?.error?.code, `401 body is not an error JSON: ${r.body}`)
   }
   assertEqual((await authSrv.http('GET', '/api/rooms', { headers: { authorization: `Bearer ${TOKEN}` } })).status, 200, 'GET /api/rooms with the token')
+  assertEqual((await authSrv.http('GET', '/api/rooms', { headers: { authorization: 'Bearer wrong' } })).status, 401, 'GET /api/rooms with a wrong token')
+}, { critical: false })
+
+// The page's own handling of 401, whatever the server does with /dashboard itself: its files are
+// served here by the test (from web/dashboard), the API by the --admin-token server.
+await steps.step('--admin-token: on 401 the page shows "open /dashboard?token=<admin token>" and its form signs in', async () => {
   page = await newPage()
-  const res = await page.goto(`${authSrv.url}/dashboard`)
-  await shot(page, 'auth-required')
-  // The page itself must load (its files hold no data) to say what to do.
-  assert(await page.$('#status'), `GET /dashboard without the token answered ${res.status()} and not the dashboard page ` +
-    `(${(await bodyText(page)).slice(0, 200)}): the page cannot show how to sign in; serve web/dashboard's files without the token (/api/* stays protected)`)
+  const context = page.context()
+  const serveFiles = (route) => {
+    const rel = new URL(route.request().url()).pathname.replace(/^\/dashboard\/?/, '') || 'index.html'
+    const file = path.join(ROOT, 'web/dashboard', path.basename(rel))
+    if (!fs.existsSync(file)) return route.fulfill({ status: 404, body: '' })
+    const type = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html' }[path.extname(file)]
+    return route.fulfill({ status: 200, contentType: type, body: fs.readFileSync(file) })
+  }
+  const dashboardUrl = (url) => url.pathname === '/dashboard' || url.pathname.startsWith('/dashboard/')
+  await context.route(dashboardUrl, serveFiles)
+  await page.goto(`${authSrv.url}/dashboard#/room/roadmap-2027`)
   await waitStatus(page, 'unauthorized')
   const hint = await eventually('sign-in banner', async () => {
     const got = await noticeText(page, 'auth')
     return { ok: !!got && got.includes('/dashboard?token=<admin token>'), got }
   })
   assert(hint.includes('401'), `the banner does not say 401: ${hint}`)
+  await shot(page, 'auth-banner')
+  // The form opens /dashboard?token=T: now from the server, which sets the cookie.
+  await context.unroute(dashboardUrl, serveFiles)
+  await page.fill('input[name=token]', TOKEN)
+  await page.click('form.auth-form button')
+  await waitStatus(page, 'live')
+  assertEqual(await page.evaluate(() => location.hash), '#/room/roadmap-2027', 'the page shown after signing in')
+  assertEqual(await noticeText(page, 'auth'), null, 'sign-in banner after signing in')
+  await context.close()
+}, { onFail: failShot })
+
+await steps.step('--admin-token: GET /dashboard without the token serves the page (so that it can say how to sign in)', async () => {
+  page = await newPage()
+  const res = await page.goto(`${authSrv.url}/dashboard`)
   await shot(page, 'auth-required')
-  // The banner's form signs in (it opens /dashboard?token=T).
-  const p = await newPage()
-  await p.goto(`${authSrv.url}/dashboard#/room/roadmap-2027`)
-  await p.fill('input[name=token]', TOKEN)
-  await p.click('form.auth-form button')
-  await waitStatus(p, 'live')
-  assertEqual(await p.evaluate(() => location.hash), '#/room/roadmap-2027', 'the page shown after signing in')
-  await p.context().close()
-  // A wrong token: still the hint (on the page, or in the server's 401 answer).
+  assert(await page.$('#status'), `GET /dashboard without the token answered ${res.status()} and not the dashboard page ` +
+    `(${(await bodyText(page)).slice(0, 200)}): serve web/dashboard's files without the token (they hold no data; /api/* stays protected), ` +
+    'so that the page can show how to sign in')
+  await waitStatus(page, 'unauthorized')
+  assert((await noticeText(page, 'auth'))?.includes('/dashboard?token=<admin token>'), 'no sign-in banner')
+  // A wrong token: the hint again (on the page, or in the server's 401 answer), and no cookie.
   const wrong = await newPage()
   await wrong.goto(`${authSrv.url}/dashboard?token=wrong`)
   await eventually('a wrong token gets the hint', async () => {

@@ -115,6 +115,10 @@ export class RoomView {
     } catch (err) {
       if (err.name === 'AbortError') return
       if (err.status === 404) this.notFound = true
+      if (err.status === 401) {
+        replaceChildren(this.jsonBody, h('p', { class: 'muted' }, 'Sign in (see above) to see the document.'))
+        this.renderPeople([], 'Sign in (see above) to see who is here.')
+      }
       this.app.apiFailed('room', `Room ${this.id}`, err)
       this.update()
       return
