@@ -339,25 +339,21 @@ void HttpApi::Unauthorized(const HttpRequest& req, const Respond& respond) {
 }
 
 void HttpApi::Dashboard(const HttpRequest& req, Respond respond, const std::string& path) {
+  // The page's files hold no data (everything comes from /api/*, which needs the token), so
+  // they are served to anyone: without the token the page shows how to sign in.
   const std::string given = QueryParam(req.target(), "token");
   if (!given.empty()) {
-    if (!SameToken(given, ctx_.options.admin_token)) {
-      Unauthorized(req, respond);
-      return;
-    }
-    // Keep the token in a cookie and drop it from the address bar.
+    // Keep a right token in a cookie; drop any token from the address bar.
     HttpResponse res{http::status::found, req.version()};
     res.set(http::field::location, "/dashboard/");
-    res.set(http::field::set_cookie, std::string(kAdminCookie) + "=" + given +
-                                         "; Path=/; HttpOnly; SameSite=Strict");
+    if (SameToken(given, ctx_.options.admin_token)) {
+      res.set(http::field::set_cookie, std::string(kAdminCookie) + "=" + given +
+                                           "; Path=/; HttpOnly; SameSite=Strict");
+    }
     res.keep_alive(req.keep_alive());
     res.prepare_payload();
     Metrics().CountHttp(302);
     respond(std::move(res));
-    return;
-  }
-  if (!Authorized(req)) {
-    Unauthorized(req, respond);
     return;
   }
   if (path == "/dashboard") {

@@ -9,6 +9,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <optional>
 
+#include "server/auth/token.h"
 #include "server/http_api.h"
 #include "server/sessions.h"
 #include "server/ws_connection.h"
@@ -130,7 +131,45 @@ class RefusedHandler : public WsConnection::Handler {
   void OnClosed() override {}
 };
 
+// Answers an upgrade request with an HTTP error instead of a WebSocket, then closes.
+void RejectUpgrade(tcp::socket socket, const HttpRequest& req, unsigned status,
+                   std::string_view code, std::string_view message) {
+  auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+  auto res = std::make_shared<HttpResponse>(ErrorResponse(req, status, code, message));
+  res->keep_alive(false);
+  stream->expires_after(std::chrono::seconds(10));
+  http::async_write(*stream, *res, [stream, res](beast::error_code, size_t) {
+    beast::error_code ignored;
+    stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream->close();
+  });
+}
+
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
+
+Result<PeerIdentity> Authorize(const ServerOptions& options, std::string_view token,
+                               std::string_view room) {
+  PeerIdentity id;
+  if (options.auth_secret.empty()) return id;
+  if (token.empty()) return Status(StatusCode::kPermission, "missing token");
+  Result<auth::TokenClaims> claims = auth::VerifyToken(token, options.auth_secret, UnixNow());
+  if (!claims.ok()) return claims.status();
+  if (!auth::RoomAllowed(*claims, room)) {
+    return Status(StatusCode::kNotFound,  // kNotFound marks "valid token, other room" (403)
+                  "token grants room '" + claims->room + "', not '" + std::string(room) + "'");
+  }
+  id.read_only = claims->access == auth::Access::kRead;
+  id.user_id = claims->sub;
+  id.user_name = claims->name;
+  id.expires = claims->exp;
+  return id;
+}
 
 Result<std::string> RoomNameFromTarget(std::string_view target, size_t max_bytes) {
   std::string_view path = target.substr(0, target.find_first_of("?#"));
@@ -233,6 +272,18 @@ void HttpServer::Upgrade(tcp::socket socket, HttpRequest request) {
                 CloseReason::kProtocolError);
     return;
   }
+  Result<PeerIdentity> identity =
+      Authorize(ctx_.options, QueryParam(request.target(), "token"), *name);
+  if (!identity.ok()) {
+    const bool other_room = identity.status().code() == StatusCode::kNotFound;
+    log::Info("connection refused", {{"room", *name}, {"reason", identity.status().message()}});
+    Metrics().CountClose(CloseReason::kAuth);
+    RejectUpgrade(std::move(socket), request, other_room ? 403 : 401,
+                  other_room ? "forbidden" : "unauthorized",
+                  identity.status().message() +
+                      (other_room ? "" : ": connect to ws://host:port/<room>?token=<token>"));
+    return;
+  }
   // Move the socket to the room's loop, then finish the handshake there.
   beast::error_code ec;
   const tcp::endpoint local = socket.local_endpoint(ec);
@@ -241,7 +292,8 @@ void HttpServer::Upgrade(tcp::socket socket, HttpRequest request) {
   if (ec) return;
   auto loop = ctx_.registry.LoopFor(*name);
   asio::post(loop, [this, loop, fd, protocol = local.protocol(), request = std::move(request),
-                    room_name = std::move(name).value()]() mutable {
+                    room_name = std::move(name).value(),
+                    id = std::move(identity).value()]() mutable {
     beast::error_code ec2;
     tcp::socket moved(loop);
     moved.assign(protocol, fd, ec2);
@@ -257,8 +309,9 @@ void HttpServer::Upgrade(tcp::socket socket, HttpRequest request) {
       conn->Close(close_code::kGoingAway, "server shutting down", CloseReason::kGoingAway);
       return;
     }
-    auto session = std::make_shared<YwsSession>(conn, room, ctx_);
+    auto session = std::make_shared<YwsSession>(conn, room, ctx_, id);
     conn->Start(std::move(request), session);
+    conn->ExpireAt(id.expires);
     session->Start();
   });
 }

@@ -54,6 +54,20 @@ class HttpServer {
   std::atomic<bool> shutting_down_{false};
 };
 
+// Who a connection is, from its token. Without an auth secret: read-write, anonymous.
+struct PeerIdentity {
+  bool read_only = false;
+  std::string user_id;
+  std::string user_name;
+  int64_t expires = 0;  // unix seconds, 0: never
+};
+
+// Checks `token` for `room` when options.auth_secret is set (otherwise grants read-write).
+// Errors: kPermission (missing, malformed, badly signed or expired token: HTTP 401) and
+// kNotFound (a valid token for another room: HTTP 403), with a message naming the problem.
+Result<PeerIdentity> Authorize(const ServerOptions& options, std::string_view token,
+                               std::string_view room);
+
 // Room name of a y-websocket URL target: the percent-decoded path without its leading '/', the
 // query removed. Errors (kInvalid) name the problem: empty, longer than max_bytes, control
 // characters, bad percent escape, invalid UTF-8.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
 
 #include "crdt/item.h"
 #include "crdt/lib0/any.h"
@@ -321,6 +322,7 @@ void Room::OnAwareness(const std::shared_ptr<Peer>& peer, SharedBytes message,
               CloseReason::kProtocolError);
     return;
   }
+  if (!peer->user_id.empty() || !peer->user_name.empty()) StampIdentity(*peer, entries.value());
   protocol::AwarenessChanges ch = awareness_.Apply(entries.value(), NowMs());
   // The connection controls the clients it announces (y-websocket server semantics).
   for (uint64_t c : ch.added) peer->awareness_clients.push_back(c);
@@ -339,6 +341,19 @@ void Room::OnAwareness(const std::shared_ptr<Peer>& peer, SharedBytes message,
   }
   BroadcastAwareness(ch);
   if (!awareness_timer_running_ && awareness_.size() > 0) TickAwareness();
+}
+
+void Room::StampIdentity(const Peer& peer, std::vector<protocol::AwarenessEntry>& entries) {
+  for (protocol::AwarenessEntry& e : entries) {
+    if (protocol::IsNullState(e.state_json)) continue;
+    nlohmann::json state = nlohmann::json::parse(e.state_json, nullptr, false);
+    if (!state.is_object()) continue;
+    nlohmann::json& user = state["user"];
+    if (!user.is_object()) user = nlohmann::json::object();
+    user["id"] = peer.user_id;
+    user["name"] = peer.user_name;
+    e.state_json = state.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
 }
 
 void Room::OnQueryAwareness(const std::shared_ptr<Peer>& peer) {

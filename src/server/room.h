@@ -44,6 +44,10 @@ struct Peer {
   WsConnection::Protocol protocol = WsConnection::Protocol::kYws;
   std::string doc_name;   // Hocuspocus: the document name used on the wire
   bool read_only = false;
+  // From the client's token (empty without auth): put into its awareness states as
+  // "user": {"id", "name"} so others see who it is, whatever the client claims.
+  std::string user_id;
+  std::string user_name;
   // Room-loop state:
   std::vector<uint64_t> awareness_clients;  // awareness client ids this connection controls
   bool joined = false;
@@ -122,6 +126,8 @@ class Room : public std::enable_shared_from_this<Room> {
   void OnLoaded(Result<storage::LoadedRoom> result);
   void FailLoad(const Status& status);
   void Handshake(const std::shared_ptr<Peer>& peer);
+  // Sets "user": {"id", "name"} from the peer's token in each non-null state it announces.
+  static void StampIdentity(const Peer& peer, std::vector<protocol::AwarenessEntry>& entries);
   void Enqueue(const std::shared_ptr<Peer>& peer, std::span<const uint8_t> update, Done done);
   void SubmitBatch();
   void OnCommitted(Status status);

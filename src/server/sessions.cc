@@ -41,7 +41,7 @@ void CloseRateLimited(WsConnection& conn, uint32_t rate) {
 // ------------------------------------------------------------------------------ y-websocket
 
 YwsSession::YwsSession(std::shared_ptr<WsConnection> conn, std::shared_ptr<Room> room,
-                       const RoomContext& ctx)
+                       const RoomContext& ctx, const PeerIdentity& identity)
     : conn_(std::move(conn)),
       room_(std::move(room)),
       ctx_(ctx),
@@ -51,6 +51,9 @@ YwsSession::YwsSession(std::shared_ptr<WsConnection> conn, std::shared_ptr<Room>
   peer_->protocol = WsConnection::Protocol::kYws;
   peer_->doc_name = room_->name();
   peer_->room = room_;
+  peer_->read_only = identity.read_only;
+  peer_->user_id = identity.user_id;
+  peer_->user_name = identity.user_name;
 }
 
 void YwsSession::Start() { room_->Join(peer_); }
@@ -125,18 +128,31 @@ void HocuspocusSession::ToRoom(const std::string& doc,
   });
 }
 
-void HocuspocusSession::Authenticate(const std::string& doc, const std::string& /*token*/) {
+void HocuspocusSession::Authenticate(const std::string& doc, const std::string& token) {
+  Result<PeerIdentity> identity = Authorize(ctx_.options, token, doc);
+  if (!identity.ok()) {
+    log::Info("hocuspocus document refused",
+              {{"conn", conn_->id()}, {"doc", doc}, {"reason", identity.status().message()}});
+    Metrics().CountClose(CloseReason::kAuth);
+    conn_->Send(std::make_shared<const Bytes>(hp::PermissionDenied(doc, identity.status().message())));
+    return;
+  }
+  const char* scope = identity->read_only ? "readonly" : "read-write";
   if (docs_.count(doc)) {
     // Re-authentication of an open document (the provider does this on reconnect paths).
-    conn_->Send(std::make_shared<const Bytes>(hp::Authenticated(doc, "read-write")));
+    conn_->Send(std::make_shared<const Bytes>(hp::Authenticated(doc, scope)));
     return;
   }
   auto peer = std::make_shared<Peer>();
   peer->conn = conn_;
   peer->protocol = WsConnection::Protocol::kHocuspocus;
   peer->doc_name = doc;
+  peer->read_only = identity->read_only;
+  peer->user_id = identity->user_id;
+  peer->user_name = identity->user_name;
+  conn_->ExpireAt(identity->expires);
   docs_[doc] = DocBinding{peer, registry_.LoopFor(doc)};
-  conn_->Send(std::make_shared<const Bytes>(hp::Authenticated(doc, "read-write")));
+  conn_->Send(std::make_shared<const Bytes>(hp::Authenticated(doc, scope)));
   Metrics().CountOut(MessageKind::kAuth);
   registry_.WithRoom(doc, [peer](std::shared_ptr<Room> room) {
     if (!room) {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "server/http_server.h"
 #include "server/room.h"
 #include "server/room_registry.h"
 #include "server/ws_connection.h"
@@ -37,7 +38,7 @@ class YwsSession : public WsConnection::Handler,
                    public std::enable_shared_from_this<YwsSession> {
  public:
   YwsSession(std::shared_ptr<WsConnection> conn, std::shared_ptr<Room> room,
-             const RoomContext& ctx);
+             const RoomContext& ctx, const PeerIdentity& identity);
   // Joins the room (on the room's loop, which is the connection's).
   void Start();
   void OnMessage(SharedBytes message) override;

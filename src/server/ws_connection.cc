@@ -52,6 +52,7 @@ WsConnection::WsConnection(asio::ip::tcp::socket socket, const ServerOptions& op
     : ws_(std::move(socket)),
       executor_(ws_.get_executor()),
       close_timer_(executor_),
+      expiry_timer_(executor_),
       options_(options),
       protocol_(protocol),
       id_(next_connection_id.fetch_add(1, std::memory_order_relaxed)) {
@@ -108,6 +109,20 @@ void WsConnection::CloseAll(const std::string& reason) {
     }
   }
   for (auto& c : open) c->Close(close_code::kGoingAway, reason, CloseReason::kGoingAway, true);
+}
+
+void WsConnection::ExpireAt(int64_t unix_seconds) {
+  if (unix_seconds <= 0) return;
+  asio::dispatch(executor_, [self = shared_from_this(), unix_seconds] {
+    if (self->finished_ || (self->expires_at_ != 0 && self->expires_at_ <= unix_seconds)) return;
+    self->expires_at_ = unix_seconds;
+    self->expiry_timer_.expires_at(std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)));
+    self->expiry_timer_.async_wait([self](beast::error_code ec) {
+      if (ec) return;
+      self->DoClose(close_code::kTokenExpired, "token expired: reconnect with a fresh token",
+                    CloseReason::kAuth, false);
+    });
+  });
 }
 
 void WsConnection::Send(SharedBytes message) {
@@ -243,6 +258,7 @@ void WsConnection::Finish() {
   if (finished_) return;
   finished_ = true;
   open_ = false;
+  expiry_timer_.cancel();
   {
     std::lock_guard lock(all_mu);
     AllConnections().erase(id_);

@@ -13,6 +13,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/system_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
@@ -42,6 +43,7 @@ inline constexpr uint16_t kPolicy = 1008;          // rate limit, bad room name,
 inline constexpr uint16_t kTooBig = 1009;          // frame or document over its limit
 inline constexpr uint16_t kInternal = 1011;        // storage failure, failed room load
 inline constexpr uint16_t kTryAgain = 1013;        // room full, room being deleted
+inline constexpr uint16_t kTokenExpired = 4401;    // the connection's token expired
 inline constexpr uint16_t kRoomDeleted = 4404;     // the room was deleted through the API
 }  // namespace close_code
 
@@ -77,6 +79,10 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   // first (shutdown); otherwise they are dropped (errors). Idempotent: the first call wins.
   void Close(uint16_t code, std::string reason, CloseReason metric, bool drain = false);
 
+  // Closes the connection with 4401 at `unix_seconds` (a token's expiry); 0 does nothing. The
+  // earliest expiry set wins. Any thread.
+  void ExpireAt(int64_t unix_seconds);
+
   boost::asio::any_io_executor executor() const { return executor_; }
   Protocol protocol() const { return protocol_; }
   uint64_t id() const { return id_; }
@@ -96,6 +102,8 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   boost::asio::any_io_executor executor_;
   boost::asio::steady_timer close_timer_;
+  boost::asio::system_timer expiry_timer_;
+  int64_t expires_at_ = 0;
   boost::beast::flat_buffer read_buffer_;
   const ServerOptions& options_;
   const Protocol protocol_;
