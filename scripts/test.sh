@@ -41,6 +41,9 @@ fi
 if [[ -f tests/clients/run.sh ]]; then
   step "client library, React hooks, whiteboard in Chromium" env SYMPHONY_BIN=build/symphony bash tests/clients/run.sh
 fi
+if [[ -f tests/browser-dashboard/run.sh ]]; then
+  step "dashboard in Chromium, Grafana JSON" env SYMPHONY_BIN=build/symphony bash tests/browser-dashboard/run.sh
+fi
 for t in tests/cli/*_test.sh; do
   [[ -f "$t" ]] && step "cli: $(basename "$t")" env SYMPHONY_BIN=build/symphony bash "$t"
 done
