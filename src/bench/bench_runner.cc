@@ -167,6 +167,12 @@ Result<BenchReport> Run(const BenchOptions& o, std::ostream* log) {
   if (!endpoint.ok()) return endpoint.status();
   ServerSampler sampler(o.server_pid);
   SYMPHONY_RETURN_IF_ERROR(sampler.Check());
+  // One socket per user, plus a margin for the process itself.
+  const uint64_t files = RaiseOpenFileLimit(uint64_t{o.users} + 64);
+  if (files < uint64_t{o.users} + 16 && log != nullptr) {
+    *log << "bench: warning: open file limit " << files << " is below " << o.users
+         << " users; some will fail to connect (raise ulimit -n)" << std::endl;
+  }
 
   std::mt19937_64 rng(o.seed != 0 ? o.seed : std::random_device{}());
   const std::string prefix = o.room_prefix.empty() ? RandomPrefix(rng) : o.room_prefix;

@@ -26,5 +26,8 @@ Result<uint64_t> ParseProcStatusRssBytes(std::string_view status_text);
 Result<ProcSample> ReadProcSample(int pid);
 // This process's user + system CPU time so far (getrusage RUSAGE_SELF: every thread).
 double SelfCpuSeconds();
+// Raises this process's soft limit of open files towards `want` (at most the hard limit).
+// Returns the soft limit in effect afterwards.
+uint64_t RaiseOpenFileLimit(uint64_t want);
 
 }  // namespace symphony::bench

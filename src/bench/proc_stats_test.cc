@@ -38,6 +38,12 @@ TEST(ProcStatsTest, ReadsThisProcess) {
   EXPECT_GE(SelfCpuSeconds(), 0.0);
 }
 
+TEST(ProcStatsTest, OpenFileLimitNeverDrops) {
+  const uint64_t now = RaiseOpenFileLimit(0);
+  EXPECT_GT(now, 0u);
+  EXPECT_GE(RaiseOpenFileLimit(now + 1), now);
+}
+
 TEST(ProcStatsTest, MissingProcessIsNotFound) {
   // PIDs are below 2^22 on Linux.
   EXPECT_EQ(ReadProcSample(1 << 30).status().code(), StatusCode::kNotFound);
