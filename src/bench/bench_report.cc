@@ -137,6 +137,8 @@ std::string FormatJson(const BenchReport& r) {
   j.Raw("close_codes", codes + "}");
   j.Num("bench_cpu_pct", r.bench_cpu_pct, 1);
   j.Opt("server_cpu_pct", r.server_cpu_pct, 1);
+  j.Opt("host_cpu_pct", r.host_cpu_pct, 1);
+  j.Num("host_cores", uint64_t{r.host_cores});
   j.Opt("server_rss_peak_mb", r.server_rss_peak_mb, 1);
   j.Raw("converged", r.converged ? "true" : "false");
   j.Num("rooms_verified", uint64_t{r.rooms_verified});
@@ -171,8 +173,9 @@ std::string FormatTable(const BenchReport& r) {
   }
   s += ")\n";
   s += "cpu           bench " + Fixed(r.bench_cpu_pct, 1) + " %, server " +
-       (r.server_cpu_pct ? Fixed(*r.server_cpu_pct, 1) + " %" : std::string("-")) +
-       "; server RSS peak " +
+       (r.server_cpu_pct ? Fixed(*r.server_cpu_pct, 1) + " %" : std::string("-")) + ", host " +
+       (r.host_cpu_pct ? Fixed(*r.host_cpu_pct, 1) + " %" : std::string("-")) + " of " +
+       std::to_string(r.host_cores * 100) + " %; server RSS peak " +
        (r.server_rss_peak_mb ? Fixed(*r.server_rss_peak_mb, 1) + " MB" : std::string("-")) + "\n";
   s += std::string("converged     ") + (r.converged ? "yes" : "NO") + " (" +
        std::to_string(r.rooms_verified) + " rooms compared";

@@ -28,6 +28,10 @@ struct BenchReport {
   // From the start of the ramp to the last user's sync (of those that synced); nullopt if none.
   std::optional<double> connect_all_ms;
   double bench_cpu_pct = 0;  // over the steady window; 100 = one core
+  // The whole host's busy CPU over the steady window (100 = one core): what else ran beside
+  // the bench and the server is host - bench - server.
+  std::optional<double> host_cpu_pct;
+  uint32_t host_cores = 0;
   std::optional<double> server_cpu_pct;
   std::optional<double> server_rss_peak_mb;
   bool converged = false;

@@ -248,9 +248,11 @@ Result<BenchReport> Run(const BenchOptions& o, std::ostream* log) {
   SleepUntil(steady_start);
   const double server_cpu0 = sampler.Sample(true);
   const double self_cpu0 = SelfCpuSeconds();
+  const Result<double> host_cpu0 = ReadHostBusySeconds();
   WaitFor([] { return false; }, steady_end, sampler);
   const double server_cpu1 = sampler.Sample(true);
   const double self_cpu1 = SelfCpuSeconds();
+  const Result<double> host_cpu1 = ReadHostBusySeconds();
   const double wall = static_cast<double>(NowMicros() - steady_start) / 1e6;
 
   // Drain phase.
@@ -286,6 +288,10 @@ Result<BenchReport> Run(const BenchOptions& o, std::ostream* log) {
     report.connect_all_ms = static_cast<double>(report.totals.last_synced_us - t0) / 1000.0;
   }
   report.bench_cpu_pct = wall > 0 ? (self_cpu1 - self_cpu0) / wall * 100 : 0;
+  report.host_cores = std::thread::hardware_concurrency();
+  if (host_cpu0.ok() && host_cpu1.ok() && wall > 0) {
+    report.host_cpu_pct = (host_cpu1.value() - host_cpu0.value()) / wall * 100;
+  }
   if (sampler.enabled()) {
     if (server_cpu0 >= 0 && server_cpu1 >= 0 && wall > 0) {
       report.server_cpu_pct = (server_cpu1 - server_cpu0) / wall * 100;

@@ -82,6 +82,31 @@ Result<uint64_t> ParseProcStatusRssBytes(std::string_view text) {
   return Status(StatusCode::kNotFound, "/proc status: no VmRSS line");
 }
 
+Result<double> ParseHostBusySeconds(std::string_view text, double ticks_per_second) {
+  if (!text.starts_with("cpu ") || ticks_per_second <= 0) {
+    return Status(StatusCode::kInvalid, "/proc/stat: no 'cpu' line first");
+  }
+  size_t pos = 3;
+  uint64_t busy = 0;
+  // user nice system idle iowait irq softirq steal (guest time is already in user)
+  for (int field = 0; field < 8; ++field) {
+    std::string_view f = NextField(text, &pos);
+    uint64_t v = 0;
+    auto [end, ec] = std::from_chars(f.data(), f.data() + f.size(), v);
+    if (f.empty() || ec != std::errc() || end != f.data() + f.size()) {
+      return Status(StatusCode::kInvalid, "/proc/stat: bad cpu field " + std::to_string(field));
+    }
+    if (field != 3 && field != 4) busy += v;
+  }
+  return static_cast<double>(busy) / ticks_per_second;
+}
+
+Result<double> ReadHostBusySeconds() {
+  Result<std::string> stat = ReadText("/proc/stat");
+  if (!stat.ok()) return stat.status();
+  return ParseHostBusySeconds(stat.value(), static_cast<double>(sysconf(_SC_CLK_TCK)));
+}
+
 Result<ProcSample> ReadProcSample(int pid) {
   const std::string base = "/proc/" + std::to_string(pid);
   Result<std::string> stat = ReadText(base + "/stat");

@@ -22,6 +22,11 @@ Result<double> ParseProcStatCpuSeconds(std::string_view stat_text, double ticks_
 // /proc/PID/status: the "VmRSS:  <n> kB" line, in bytes. kNotFound if absent (a zombie).
 Result<uint64_t> ParseProcStatusRssBytes(std::string_view status_text);
 
+// /proc/stat: CPU time the whole host spent busy (user, nice, system, irq, softirq, steal; not
+// idle or iowait), summed over its CPUs, from the first ("cpu ") line.
+Result<double> ParseHostBusySeconds(std::string_view stat_text, double ticks_per_second);
+Result<double> ReadHostBusySeconds();
+
 // Both figures of a live process. kNotFound when the process is gone, kIo on other errors.
 Result<ProcSample> ReadProcSample(int pid);
 // This process's user + system CPU time so far (getrusage RUSAGE_SELF: every thread).

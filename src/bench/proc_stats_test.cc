@@ -38,6 +38,17 @@ TEST(ProcStatsTest, ReadsThisProcess) {
   EXPECT_GE(SelfCpuSeconds(), 0.0);
 }
 
+TEST(ProcStatsTest, ParsesHostBusyTime) {
+  const char* stat =
+      "cpu  100 20 30 5000 40 5 6 7 0 0\ncpu0 50 10 15 2500 20 2 3 3 0 0\nintr 1 2\n";
+  Result<double> busy = ParseHostBusySeconds(stat, 100);
+  ASSERT_TRUE(busy.ok()) << busy.status().ToString();
+  EXPECT_DOUBLE_EQ(busy.value(), 1.68);  // 100+20+30+5+6+7 ticks
+  EXPECT_FALSE(ParseHostBusySeconds("cpu0 1 2 3", 100).ok());
+  EXPECT_FALSE(ParseHostBusySeconds("cpu  1 2 3", 100).ok());
+  EXPECT_TRUE(ReadHostBusySeconds().ok());
+}
+
 TEST(ProcStatsTest, OpenFileLimitNeverDrops) {
   const uint64_t now = RaiseOpenFileLimit(0);
   EXPECT_GT(now, 0u);
