@@ -34,6 +34,8 @@ void RegisterServeCommand(CLI::App& app, CommandRunner* runner);
 void RegisterBenchCommand(CLI::App& app, CommandRunner* runner);
 // Registers `symphony token` (token_command.cc).
 void RegisterTokenCommand(CLI::App& app, CommandRunner* runner);
+// Registers `symphony inspect` (inspect_command.cc).
+void RegisterInspectCommand(CLI::App& app, CommandRunner* runner);
 
 // Whole-file I/O. Errors are kIo with the path and the OS reason in the message.
 Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path);

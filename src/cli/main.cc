@@ -16,6 +16,8 @@ Examples:
   symphony doc inspect missing.bin
   symphony serve --port 8080 --data ./data
   symphony bench --url ws://127.0.0.1:8080 --users 40 --room-size 4 --duration 10
+  symphony token --room board-1 --access rw --user user-42 --ttl 1h
+  symphony inspect board-1 --json
   symphony token --room board-1 --access rw --user user-42 --ttl 1h)";
 
 // CLI11 reports an unknown subcommand as a missing one; name it instead. Returns the command
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
   symphony::cli::RegisterServeCommand(app, &runner);
   symphony::cli::RegisterBenchCommand(app, &runner);
   symphony::cli::RegisterTokenCommand(app, &runner);
+  symphony::cli::RegisterInspectCommand(app, &runner);
   if (const std::string unknown = UnknownCommand(app, argc, argv); !unknown.empty()) {
     const std::string parent = unknown.substr(0, unknown.rfind(' '));
     return Fail(symphony::cli::kExitError, "unknown command '" + unknown +
