@@ -36,6 +36,8 @@ void RegisterBenchCommand(CLI::App& app, CommandRunner* runner);
 void RegisterTokenCommand(CLI::App& app, CommandRunner* runner);
 // Registers `symphony inspect` (inspect_command.cc).
 void RegisterInspectCommand(CLI::App& app, CommandRunner* runner);
+// Registers `symphony export` and `symphony import` (export_import_command.cc).
+void RegisterExportImportCommands(CLI::App& app, CommandRunner* runner);
 
 // Whole-file I/O. Errors are kIo with the path and the OS reason in the message.
 Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path);

@@ -18,6 +18,7 @@ Examples:
   symphony bench --url ws://127.0.0.1:8080 --users 40 --room-size 4 --duration 10
   symphony token --room board-1 --access rw --user user-42 --ttl 1h
   symphony inspect board-1 --json
+  symphony export board-1 board-1.bin && symphony import board-2 board-1.bin --url http://127.0.0.1:8080
   symphony token --room board-1 --access rw --user user-42 --ttl 1h)";
 
 // CLI11 reports an unknown subcommand as a missing one; name it instead. Returns the command
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   symphony::cli::RegisterBenchCommand(app, &runner);
   symphony::cli::RegisterTokenCommand(app, &runner);
   symphony::cli::RegisterInspectCommand(app, &runner);
+  symphony::cli::RegisterExportImportCommands(app, &runner);
   if (const std::string unknown = UnknownCommand(app, argc, argv); !unknown.empty()) {
     const std::string parent = unknown.substr(0, unknown.rfind(' '));
     return Fail(symphony::cli::kExitError, "unknown command '" + unknown +
