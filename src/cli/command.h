@@ -38,6 +38,8 @@ void RegisterTokenCommand(CLI::App& app, CommandRunner* runner);
 void RegisterInspectCommand(CLI::App& app, CommandRunner* runner);
 // Registers `symphony export` and `symphony import` (export_import_command.cc).
 void RegisterExportImportCommands(CLI::App& app, CommandRunner* runner);
+// Registers `symphony dashboard` (dashboard_command.cc).
+void RegisterDashboardCommand(CLI::App& app, CommandRunner* runner);
 
 // Whole-file I/O. Errors are kIo with the path and the OS reason in the message.
 Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path);
