@@ -40,6 +40,8 @@ void RegisterInspectCommand(CLI::App& app, CommandRunner* runner);
 void RegisterExportImportCommands(CLI::App& app, CommandRunner* runner);
 // Registers `symphony dashboard` (dashboard_command.cc).
 void RegisterDashboardCommand(CLI::App& app, CommandRunner* runner);
+// Registers `symphony compose` (compose_command.cc).
+void RegisterComposeCommand(CLI::App& app, CommandRunner* runner);
 
 // Whole-file I/O. Errors are kIo with the path and the OS reason in the message.
 Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path);

@@ -20,6 +20,7 @@ Examples:
   symphony inspect board-1 --json
   symphony export board-1 board-1.bin && symphony import board-2 board-1.bin --url http://127.0.0.1:8080
   symphony dashboard --open
+  symphony compose my-app
   symphony token --room board-1 --access rw --user user-42 --ttl 1h)";
 
 // CLI11 reports an unknown subcommand as a missing one; name it instead. Returns the command
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   symphony::cli::RegisterInspectCommand(app, &runner);
   symphony::cli::RegisterExportImportCommands(app, &runner);
   symphony::cli::RegisterDashboardCommand(app, &runner);
+  symphony::cli::RegisterComposeCommand(app, &runner);
   if (const std::string unknown = UnknownCommand(app, argc, argv); !unknown.empty()) {
     const std::string parent = unknown.substr(0, unknown.rfind(' '));
     return Fail(symphony::cli::kExitError, "unknown command '" + unknown +
