@@ -20,8 +20,7 @@ Examples:
   symphony inspect board-1 --json
   symphony export board-1 board-1.bin && symphony import board-2 board-1.bin --url http://127.0.0.1:8080
   symphony dashboard --open
-  symphony compose my-app
-  symphony token --room board-1 --access rw --user user-42 --ttl 1h)";
+  symphony compose my-app)";
 
 // CLI11 reports an unknown subcommand as a missing one; name it instead. Returns the command
 // path of the first word that is not a subcommand where one is expected, or "".
