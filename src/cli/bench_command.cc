@@ -2,7 +2,6 @@
 // and prints the report; doc/bench.md explains the workload and every figure.
 #include <CLI/CLI.hpp>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <string>
 
@@ -17,10 +16,13 @@ namespace {
 
 struct BenchArgs {
   bench::BenchOptions options;
+  std::string protocol = "yws";
   bool json = false;
 };
 
-int RunBenchCommand(const BenchArgs& args) {
+int RunBenchCommand(BenchArgs& args) {
+  args.options.protocol =
+      args.protocol == "hocuspocus" ? bench::WireProtocol::kHocuspocus : bench::WireProtocol::kYws;
   Result<bench::BenchReport> report =
       bench::RunBench(args.options, args.json ? nullptr : &std::cerr);
   if (!report.ok()) return Fail(kExitError, report.status().message());
@@ -59,59 +61,75 @@ void RegisterBenchCommand(CLI::App& app, CommandRunner* runner) {
   cmd->footer(kBenchFooter);
   auto args = std::make_shared<BenchArgs>();
   bench::BenchOptions& o = args->options;
-  const std::map<std::string, bench::WireProtocol> protocols{
-      {"yws", bench::WireProtocol::kYws}, {"hocuspocus", bench::WireProtocol::kHocuspocus}};
 
   cmd->add_option("--url", o.url, "Server URL, ws://host:port[/path]")
       ->capture_default_str()
+      ->type_name("URL")
       ->group("Target");
-  cmd->add_option("--protocol", o.protocol, "Wire protocol: yws (y-websocket) or hocuspocus")
-      ->transform(CLI::CheckedTransformer(protocols, CLI::ignore_case))
-      ->default_str("yws")
+  cmd->add_option("--protocol", args->protocol, "Wire protocol: yws (y-websocket) or hocuspocus")
+      ->check(CLI::IsMember({"yws", "hocuspocus"}))
+      ->type_name("PROTOCOL")
+      ->capture_default_str()
       ->group("Target");
   cmd->add_option("--token", o.token, "Hocuspocus Auth Token")
       ->capture_default_str()
+      ->type_name("TOKEN")
       ->group("Target");
   cmd->add_flag("--allow-remote", o.allow_remote, "Allow a host other than loopback")
       ->group("Target");
   cmd->add_option("--server-pid", o.server_pid,
                   "Sample this process's CPU and RSS (/proc) during the run")
+      ->type_name("PID")
       ->group("Target");
 
-  cmd->add_option("--users", o.users, "Virtual users")->capture_default_str()->group("Load");
+  cmd->add_option("--users", o.users, "Virtual users")
+      ->capture_default_str()
+      ->type_name("N")
+      ->group("Load");
   cmd->add_option("--room-size", o.room_size, "Users per room")
       ->capture_default_str()
+      ->type_name("K")
       ->group("Load");
   cmd->add_option("--doc-rate", o.doc_rate, "Document updates (strokes) per second per user")
       ->capture_default_str()
+      ->type_name("U")
       ->group("Load");
   cmd->add_option("--presence-rate", o.presence_rate, "Presence updates per second per user")
       ->capture_default_str()
+      ->type_name("P")
       ->group("Load");
   cmd->add_option("--duration", o.duration_s, "Seconds of steady load (measured)")
       ->capture_default_str()
+      ->type_name("S")
       ->group("Load");
   cmd->add_option("--ramp", o.ramp_s, "Seconds over which users connect (0: all at once)")
       ->capture_default_str()
+      ->type_name("S")
       ->group("Load");
   cmd->add_option("--drain", o.drain_s,
                   "Most seconds to wait for in-flight messages after sending stops")
       ->capture_default_str()
+      ->type_name("S")
       ->group("Load");
   cmd->add_option("--room-prefix", o.room_prefix,
                   "Room name prefix [default: bench-<random>-, new rooms every run]")
+      ->type_name("STR")
       ->group("Load");
   cmd->add_option("--seed", o.seed, "Seed for content, jitter and client ids (0: random)")
+      ->type_name("N")
       ->group("Load");
 
   cmd->add_option("--threads", o.threads, "Event loops [default: hardware concurrency]")
+      ->type_name("T")
       ->group("Run");
   cmd->add_option("--connect-timeout", o.connect_timeout_s,
                   "Seconds per user for TCP connect, then WebSocket handshake")
       ->capture_default_str()
+      ->type_name("S")
       ->group("Run");
   cmd->add_option("--verify-rooms", o.verify_rooms, "Rooms whose replicas are compared at the end")
       ->capture_default_str()
+      ->type_name("N")
       ->group("Run");
   cmd->add_flag("--json", args->json, "Print exactly one JSON line instead of the table")
       ->group("Output");
