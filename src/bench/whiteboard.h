@@ -40,7 +40,7 @@ std::string UserColor(uint32_t user);
 // The awareness state JSON of `user` with its cursor at (x, y).
 std::string PresenceJson(uint32_t user, int x, int y, int64_t sent_us);
 // "t" of a presence state if it is a positive number; nullopt otherwise (another client's state,
-// a null state, a renewal).
+// a null state, a renewal). `state_json` must be valid JSON (the awareness decoder checks it).
 std::optional<int64_t> PresenceSentMicros(std::string_view state_json);
 
 }  // namespace symphony::bench

@@ -83,6 +83,14 @@ TEST(WhiteboardTest, PresenceTime) {
   EXPECT_EQ(PresenceSentMicros(R"({"user":{"name":"x"}})"), std::nullopt);
   EXPECT_EQ(PresenceSentMicros(R"({"t":"soon"})"), std::nullopt);
   EXPECT_EQ(PresenceSentMicros("{broken"), std::nullopt);
+  // The fast path must agree with a full parse.
+  EXPECT_EQ(PresenceSentMicros(R"({"t":7})"), 7);
+  EXPECT_EQ(PresenceSentMicros(R"({"t":1,"x":{"t":9}})"), 1);  // nested "t" is not ours
+  EXPECT_EQ(PresenceSentMicros(R"({"x":{"t":9}})"), std::nullopt);
+  EXPECT_EQ(PresenceSentMicros(R"({"t":2.5e3})"), 2500);
+  EXPECT_EQ(PresenceSentMicros(R"({"t":-4})"), std::nullopt);
+  EXPECT_EQ(PresenceSentMicros(R"({"t":0})"), std::nullopt);
+  EXPECT_EQ(PresenceSentMicros(R"({"t":5, "t" : 6 })"), 6);
 }
 
 }  // namespace
