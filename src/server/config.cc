@@ -223,8 +223,8 @@ const std::vector<Spec>& Specs() {
       StringSpec<&O::admin_token>("admin_token", "Auth", "TOKEN",
                                   "Token required by /api/*, /dashboard (and /metrics with "
                                   "metrics_auth = admin); empty: open"),
-      ChoiceSpec<&O::metrics_auth>("metrics_auth", "Auth",
-                                   "Whether /metrics needs the admin token", {"open", "admin"}),
+      ChoiceSpec<&O::metrics_auth>("metrics_auth", "Auth", "Whether /metrics needs the admin token",
+                                   {"open", "admin"}),
       ChoiceSpec<&O::log_level>("log_level", "Logs", "Least severe log level written", LogLevels()),
       EnumSpec<&O::log_format, kLogFormatNames>(
           "log_format", "Logs", "text: one readable line per event; json: JSON lines"),

@@ -1,5 +1,8 @@
 #include "server/http_api.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -7,14 +10,13 @@
 #include <boost/beast/http/verb.hpp>
 #include <filesystem>
 #include <fstream>
-#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <unistd.h>
 
 #include "server/metrics.h"
 #include "server/storage_worker.h"
+#include "server/url.h"
 #include "util/log.h"
 
 namespace symphony::server {
@@ -54,14 +56,22 @@ std::pair<unsigned, const char*> HttpError(const Status& st) {
   switch (st.code()) {
     case StatusCode::kTruncated:
     case StatusCode::kOverflow:
-    case StatusCode::kInvalid: return {400, "malformed_update"};
-    case StatusCode::kLimit: return {413, "too_big"};
-    case StatusCode::kNotFound: return {404, "not_found"};
-    case StatusCode::kPermission: return {403, "forbidden"};
-    case StatusCode::kBusy: return {503, "unavailable"};
-    case StatusCode::kFull: return {507, "storage_full"};
-    case StatusCode::kCorrupt: return {500, "storage_corrupt"};
-    default: return {500, "internal"};
+    case StatusCode::kInvalid:
+      return {400, "malformed_update"};
+    case StatusCode::kLimit:
+      return {413, "too_big"};
+    case StatusCode::kNotFound:
+      return {404, "not_found"};
+    case StatusCode::kPermission:
+      return {403, "forbidden"};
+    case StatusCode::kBusy:
+      return {503, "unavailable"};
+    case StatusCode::kFull:
+      return {507, "storage_full"};
+    case StatusCode::kCorrupt:
+      return {500, "storage_corrupt"};
+    default:
+      return {500, "internal"};
   }
 }
 
@@ -96,35 +106,19 @@ json RoomJson(const std::string& id, const storage::RoomMeta* meta, const RoomSt
   return j;
 }
 
-std::string DecodeSegment(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      auto hex = [](char c) {
-        return c >= '0' && c <= '9' ? c - '0'
-               : c >= 'a' && c <= 'f' ? c - 'a' + 10
-               : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                      : -1;
-      };
-      const int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
-
 const char* ContentType(const std::filesystem::path& p) {
   const std::string ext = p.extension().string();
   static const std::map<std::string, const char*> types = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-      {".ico", "image/x-icon"}, {".woff2", "font/woff2"}, {".map", "application/json"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".map", "application/json"},
       {".txt", "text/plain; charset=utf-8"}};
   auto it = types.find(ext);
   return it == types.end() ? "application/octet-stream" : it->second;
@@ -146,7 +140,9 @@ constexpr char kLandingPage[] = R"(<!doctype html>
 class SseStream : public std::enable_shared_from_this<SseStream> {
  public:
   SseStream(tcp::socket socket, RoomContext& ctx, std::atomic<bool>& shutting_down)
-      : socket_(std::move(socket)), timer_(socket_.get_executor()), ctx_(ctx),
+      : socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
+        ctx_(ctx),
         shutting_down_(shutting_down) {}
 
   void Start() {
@@ -196,7 +192,8 @@ std::pair<uint64_t, double> ProcessUsage() {
   double cpu = 0;
   std::ifstream statm("/proc/self/statm");
   uint64_t pages_total = 0, pages_rss = 0;
-  if (statm >> pages_total >> pages_rss) rss = pages_rss * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  if (statm >> pages_total >> pages_rss)
+    rss = pages_rss * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   std::ifstream stat("/proc/self/stat");
   std::string line;
   if (std::getline(stat, line)) {
@@ -299,26 +296,6 @@ std::string CookieValue(const HttpRequest& req, std::string_view name) {
 
 }  // namespace
 
-std::string QueryParam(std::string_view target, std::string_view name) {
-  const size_t q = target.find('?');
-  if (q == std::string_view::npos) return "";
-  std::string_view query = target.substr(q + 1);
-  query = query.substr(0, query.find('#'));
-  while (!query.empty()) {
-    const size_t end = query.find('&');
-    std::string_view part = query.substr(0, end);
-    const size_t eq = part.find('=');
-    if (part.substr(0, eq) == name) {
-      std::string value(eq == std::string_view::npos ? "" : part.substr(eq + 1));
-      std::replace(value.begin(), value.end(), '+', ' ');
-      return DecodeSegment(value);
-    }
-    if (end == std::string_view::npos) break;
-    query.remove_prefix(end + 1);
-  }
-  return "";
-}
-
 bool HttpApi::Authorized(const HttpRequest& req) const {
   const std::string& token = ctx_.options.admin_token;
   if (token.empty()) return true;
@@ -347,8 +324,8 @@ void HttpApi::Dashboard(const HttpRequest& req, Respond respond, const std::stri
     HttpResponse res{http::status::found, req.version()};
     res.set(http::field::location, "/dashboard/");
     if (SameToken(given, ctx_.options.admin_token)) {
-      res.set(http::field::set_cookie, std::string(kAdminCookie) + "=" + given +
-                                           "; Path=/; HttpOnly; SameSite=Strict");
+      res.set(http::field::set_cookie,
+              std::string(kAdminCookie) + "=" + given + "; Path=/; HttpOnly; SameSite=Strict");
     }
     res.keep_alive(req.keep_alive());
     res.prepare_payload();
@@ -369,22 +346,23 @@ void HttpApi::Dashboard(const HttpRequest& req, Respond respond, const std::stri
                           "the dashboard files (web/dashboard) were not found beside the binary"));
     return;
   }
-  ServeFiles(req, std::move(respond), dashboard_dir_, path.substr(std::string_view("/dashboard").size()));
+  ServeFiles(req, std::move(respond), dashboard_dir_,
+             path.substr(std::string_view("/dashboard").size()));
 }
 
 void HttpApi::Handle(HttpRequest req, Respond respond, TakeSocket take_socket) {
-  const std::string target(req.target());
-  const std::string path = target.substr(0, target.find('?'));
+  const std::string path(TargetPath(req.target()));
   const http::verb method = req.method();
   auto only = [&](std::initializer_list<http::verb> allowed) {
     for (http::verb v : allowed) {
       if (v == method) return true;
     }
-    HttpResponse res = ErrorResponse(req, 405, "method_not_allowed",
-                                     std::string(http::to_string(method)) + " is not allowed on " +
-                                         path);
+    HttpResponse res =
+        ErrorResponse(req, 405, "method_not_allowed",
+                      std::string(http::to_string(method)) + " is not allowed on " + path);
     std::string allow;
-    for (http::verb v : allowed) allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(v));
+    for (http::verb v : allowed)
+      allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(v));
     res.set(http::field::allow, allow);
     respond(std::move(res));
     return false;
@@ -436,7 +414,13 @@ void HttpApi::Handle(HttpRequest req, Respond respond, TakeSocket take_socket) {
       sub = rest.substr(slash + 1);
       rest = rest.substr(0, slash);
     }
-    const std::string id = DecodeSegment(rest);
+    Result<std::string> decoded = PercentDecode(rest);
+    if (!decoded.ok()) {
+      respond(
+          ErrorResponse(req, 400, "bad_room_id", "room id has a " + decoded.status().message()));
+      return;
+    }
+    const std::string id = std::move(decoded).value();
     if (id.empty() || id.size() > ctx_.limits.max_document_name_bytes) {
       respond(ErrorResponse(req, 400, "bad_room_id", "room id is empty or too long"));
       return;
@@ -525,43 +509,45 @@ void HttpApi::GetRoom(const std::string& id, const HttpRequest& req, Respond res
   });
 }
 
-void HttpApi::GetState(const std::string& id, const HttpRequest& req, Respond respond, bool as_json) {
+void HttpApi::GetState(const std::string& id, const HttpRequest& req, Respond respond,
+                       bool as_json) {
   auto r = std::make_shared<HttpRequest>(req);
-  ctx_.registry.WithRoom(id, [id, r, respond = std::move(respond), as_json](std::shared_ptr<Room> room) {
-    if (!room) {
-      respond(ErrorResponse(*r, 503, "shutting_down", "server shutting down"));
-      return;
-    }
-    room->WhenReady([room, id, r, respond, as_json] {
-      if (room->state() != Room::State::kReady) {
-        auto [code, name] = HttpError(room->load_error().ok()
-                                          ? Status(StatusCode::kBusy, "room is unavailable")
-                                          : room->load_error());
-        respond(ErrorResponse(*r, code, name, "room could not be loaded: " +
-                                                  room->load_error().message()));
-        return;
-      }
-      if (!room->exists() && room->connections() == 0) {
-        respond(ErrorResponse(*r, 404, "not_found", "no room named '" + id + "'"));
-        return;
-      }
-      HttpResponse res{http::status::ok, r->version()};
-      res.set(http::field::server, "symphony");
-      res.keep_alive(r->keep_alive());
-      res.set(http::field::cache_control, "no-store");
-      if (as_json) {
-        res.set(http::field::content_type, "application/json");
-        res.body() = room->JsonView();
-      } else {
-        res.set(http::field::content_type, "application/octet-stream");
-        std::vector<uint8_t> state = room->EncodeState();
-        res.body().assign(reinterpret_cast<const char*>(state.data()), state.size());
-      }
-      res.prepare_payload();
-      Metrics().CountHttp(200);
-      respond(std::move(res));
-    });
-  });
+  ctx_.registry.WithRoom(
+      id, [id, r, respond = std::move(respond), as_json](std::shared_ptr<Room> room) {
+        if (!room) {
+          respond(ErrorResponse(*r, 503, "shutting_down", "server shutting down"));
+          return;
+        }
+        room->WhenReady([room, id, r, respond, as_json] {
+          if (room->state() != Room::State::kReady) {
+            auto [code, name] =
+                HttpError(room->load_error().ok() ? Status(StatusCode::kBusy, "room is unavailable")
+                                                  : room->load_error());
+            respond(ErrorResponse(*r, code, name,
+                                  "room could not be loaded: " + room->load_error().message()));
+            return;
+          }
+          if (!room->exists() && room->connections() == 0) {
+            respond(ErrorResponse(*r, 404, "not_found", "no room named '" + id + "'"));
+            return;
+          }
+          HttpResponse res{http::status::ok, r->version()};
+          res.set(http::field::server, "symphony");
+          res.keep_alive(r->keep_alive());
+          res.set(http::field::cache_control, "no-store");
+          if (as_json) {
+            res.set(http::field::content_type, "application/json");
+            res.body() = room->JsonView();
+          } else {
+            res.set(http::field::content_type, "application/octet-stream");
+            std::vector<uint8_t> state = room->EncodeState();
+            res.body().assign(reinterpret_cast<const char*>(state.data()), state.size());
+          }
+          res.prepare_payload();
+          Metrics().CountHttp(200);
+          respond(std::move(res));
+        });
+      });
 }
 
 void HttpApi::Presence(const std::string& id, const HttpRequest& req, Respond respond) {
@@ -595,9 +581,7 @@ void HttpApi::PostUpdate(const std::string& id, HttpRequest req, Respond respond
         respond(ErrorResponse(*r, code, name, st.ToString()));
         return;
       }
-      json j = {{"applied", true},
-                {"bytes", size},
-                {"doc_bytes", room->stats()->doc_bytes.load()}};
+      json j = {{"applied", true}, {"bytes", size}, {"doc_bytes", room->stats()->doc_bytes.load()}};
       respond(JsonResponse(*r, 200, j.dump()));
     });
   });
@@ -623,9 +607,12 @@ void HttpApi::DeleteRoom(const std::string& id, const HttpRequest& req, Respond 
 }
 
 void HttpApi::Static(const HttpRequest& req, Respond respond) {
-  const std::string target(req.target());
-  std::string path = DecodeSegment(target.substr(0, target.find_first_of("?#")));
-  ServeFiles(req, std::move(respond), ctx_.options.static_dir, path);
+  Result<std::string> path = PercentDecode(TargetPath(req.target()));
+  if (!path.ok()) {
+    respond(ErrorResponse(req, 400, "bad_path", "path has a " + path.status().message()));
+    return;
+  }
+  ServeFiles(req, std::move(respond), ctx_.options.static_dir, std::move(path).value());
 }
 
 void HttpApi::ServeFiles(const HttpRequest& req, Respond respond, const std::string& dir,

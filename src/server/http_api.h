@@ -51,7 +51,8 @@ class HttpApi {
   void DeleteRoom(const std::string& id, const HttpRequest& req, Respond respond);
   void Events(TakeSocket take_socket);
   void Static(const HttpRequest& req, Respond respond);
-  void ServeFiles(const HttpRequest& req, Respond respond, const std::string& dir, std::string path);
+  void ServeFiles(const HttpRequest& req, Respond respond, const std::string& dir,
+                  std::string path);
   void Presence(const std::string& id, const HttpRequest& req, Respond respond);
   void Dashboard(const HttpRequest& req, Respond respond, const std::string& path);
   // True when no admin token is configured or the request carries it.
@@ -62,9 +63,6 @@ class HttpApi {
   std::atomic<bool>& shutting_down_;
   const std::string dashboard_dir_;
 };
-
-// The percent-decoded value of query parameter `name` in a request target, or "".
-std::string QueryParam(std::string_view target, std::string_view name);
 
 // {"error":{"code":...,"message":...}}
 std::string ErrorJson(std::string_view code, std::string_view message);

@@ -9,9 +9,11 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <optional>
 
+#include "crdt/lib0/utf8.h"
 #include "server/auth/token.h"
 #include "server/http_api.h"
 #include "server/sessions.h"
+#include "server/url.h"
 #include "server/ws_connection.h"
 #include "util/log.h"
 
@@ -24,27 +26,6 @@ namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool ValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<uint8_t>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<uint8_t>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += n;
-  }
-  return true;
-}
 
 // One HTTP connection: reads requests until it is upgraded, closed or idle.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
@@ -60,15 +41,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     parser_->body_limit(server_.options().max_frame_bytes);
     parser_->header_limit(16 * 1024);
     stream_.expires_after(std::chrono::seconds(60));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->OnRead(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == asio::error::eof || ec == asio::error::connection_reset) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
+        ec == asio::error::connection_reset) {
       Close();
       return;
     }
@@ -172,23 +152,12 @@ Result<PeerIdentity> Authorize(const ServerOptions& options, std::string_view to
 }
 
 Result<std::string> RoomNameFromTarget(std::string_view target, size_t max_bytes) {
-  std::string_view path = target.substr(0, target.find_first_of("?#"));
+  std::string_view path = TargetPath(target);
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
-  std::string name;
-  name.reserve(path.size());
-  for (size_t i = 0; i < path.size(); ++i) {
-    if (path[i] == '%') {
-      if (i + 2 >= path.size()) {
-        return Status(StatusCode::kInvalid, "room name has a cut percent escape");
-      }
-      const int hi = HexValue(path[i + 1]), lo = HexValue(path[i + 2]);
-      if (hi < 0 || lo < 0) return Status(StatusCode::kInvalid, "room name has a bad percent escape");
-      name.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      name.push_back(path[i]);
-    }
-  }
+  Result<std::string> decoded = PercentDecode(path);
+  if (!decoded.ok())
+    return Status(StatusCode::kInvalid, "room name has a " + decoded.status().message());
+  std::string name = std::move(decoded).value();
   if (name.empty()) {
     return Status(StatusCode::kInvalid, "no room name: connect to ws://host:port/<room>");
   }
@@ -202,7 +171,8 @@ Result<std::string> RoomNameFromTarget(std::string_view target, size_t max_bytes
       return Status(StatusCode::kInvalid, "room name contains a control character");
     }
   }
-  if (!ValidUtf8(name)) return Status(StatusCode::kInvalid, "room name is not valid UTF-8");
+  if (!crdt::lib0::IsValidUtf8(name))
+    return Status(StatusCode::kInvalid, "room name is not valid UTF-8");
   return name;
 }
 
@@ -248,7 +218,7 @@ void HttpServer::AcceptNext() {
 }
 
 void HttpServer::Upgrade(tcp::socket socket, HttpRequest request) {
-  const std::string path(request.target().substr(0, request.target().find('?')));
+  const std::string path(TargetPath(request.target()));
   if (shutting_down_) {
     auto conn = std::make_shared<WsConnection>(std::move(socket), ctx_.options,
                                                WsConnection::Protocol::kYws);
@@ -263,7 +233,8 @@ void HttpServer::Upgrade(tcp::socket socket, HttpRequest request) {
     conn->Start(std::move(request), session);
     return;
   }
-  Result<std::string> name = RoomNameFromTarget(request.target(), ctx_.limits.max_document_name_bytes);
+  Result<std::string> name =
+      RoomNameFromTarget(request.target(), ctx_.limits.max_document_name_bytes);
   if (!name.ok()) {
     auto conn = std::make_shared<WsConnection>(std::move(socket), ctx_.options,
                                                WsConnection::Protocol::kYws);
@@ -291,29 +262,29 @@ void HttpServer::Upgrade(tcp::socket socket, HttpRequest request) {
   const int fd = socket.release(ec);
   if (ec) return;
   auto loop = ctx_.registry.LoopFor(*name);
-  asio::post(loop, [this, loop, fd, protocol = local.protocol(), request = std::move(request),
-                    room_name = std::move(name).value(),
-                    id = std::move(identity).value()]() mutable {
-    beast::error_code ec2;
-    tcp::socket moved(loop);
-    moved.assign(protocol, fd, ec2);
-    if (ec2) {
-      ::close(fd);
-      return;
-    }
-    auto conn = std::make_shared<WsConnection>(std::move(moved), ctx_.options,
-                                               WsConnection::Protocol::kYws);
-    std::shared_ptr<Room> room = ctx_.registry.GetOrCreate(room_name);
-    if (!room) {
-      conn->Start(std::move(request), std::make_shared<RefusedHandler>());
-      conn->Close(close_code::kGoingAway, "server shutting down", CloseReason::kGoingAway);
-      return;
-    }
-    auto session = std::make_shared<YwsSession>(conn, room, ctx_, id);
-    conn->Start(std::move(request), session);
-    conn->ExpireAt(id.expires);
-    session->Start();
-  });
+  asio::post(
+      loop, [this, loop, fd, protocol = local.protocol(), request = std::move(request),
+             room_name = std::move(name).value(), id = std::move(identity).value()]() mutable {
+        beast::error_code ec2;
+        tcp::socket moved(loop);
+        moved.assign(protocol, fd, ec2);
+        if (ec2) {
+          ::close(fd);
+          return;
+        }
+        auto conn = std::make_shared<WsConnection>(std::move(moved), ctx_.options,
+                                                   WsConnection::Protocol::kYws);
+        std::shared_ptr<Room> room = ctx_.registry.GetOrCreate(room_name);
+        if (!room) {
+          conn->Start(std::move(request), std::make_shared<RefusedHandler>());
+          conn->Close(close_code::kGoingAway, "server shutting down", CloseReason::kGoingAway);
+          return;
+        }
+        auto session = std::make_shared<YwsSession>(conn, room, ctx_, id);
+        conn->Start(std::move(request), session);
+        conn->ExpireAt(id.expires);
+        session->Start();
+      });
 }
 
 }  // namespace symphony::server

@@ -39,6 +39,12 @@ SharedBytes Share(std::vector<uint8_t> bytes) {
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+// Queues `message` to the peer's connection and counts it by type in the metrics.
+void SendTo(const Peer& peer, SharedBytes message, MessageKind kind) {
+  Metrics().CountOut(kind, message->size());
+  peer.conn->Send(std::move(message));
+}
+
 }  // namespace
 
 Room::Room(std::string name, asio::any_io_executor loop, RoomContext& ctx)
@@ -113,7 +119,8 @@ void Room::OnLoaded(Result<storage::LoadedRoom> result) {
       loaded.meta.last_seq, loaded.log.empty() ? loaded.snapshot_seq : loaded.log.back().seq);
   log_records_ = loaded.log.size();
   snapshot_bytes_ = loaded.snapshot.size();
-  peak_connections_ = std::max(peak_connections_, static_cast<uint32_t>(loaded.meta.peak_connections));
+  peak_connections_ =
+      std::max(peak_connections_, static_cast<uint32_t>(loaded.meta.peak_connections));
   stats_->created_ms = loaded.exists ? loaded.meta.created_ms : NowMs();
   stats_->last_active_ms = loaded.exists ? loaded.meta.last_active_ms : NowMs();
   stats_->total_connections = loaded.meta.total_connections + new_connections_;
@@ -177,10 +184,10 @@ void Room::Join(std::shared_ptr<Peer> peer) {
     return;
   }
   if (peers_.size() >= ctx_.options.max_connections_per_room) {
-    ClosePeer(*peer, close_code::kTryAgain,
-              "room is full (" + std::to_string(ctx_.options.max_connections_per_room) +
-                  " connections)",
-              CloseReason::kRoomFull);
+    ClosePeer(
+        *peer, close_code::kTryAgain,
+        "room is full (" + std::to_string(ctx_.options.max_connections_per_room) + " connections)",
+        CloseReason::kRoomFull);
     return;
   }
   unload_timer_.cancel();
@@ -206,15 +213,13 @@ void Room::Handshake(const std::shared_ptr<Peer>& peer) {
   peer->joined = true;
   if (peer->protocol == WsConnection::Protocol::kYws) {
     const std::vector<uint8_t> sv = doc_->EncodeStateVector();
-    peer->conn->Send(Share(yws::SyncStep1(sv)));
-    Metrics().CountOut(MessageKind::kSyncStep1);
+    SendTo(*peer, Share(yws::SyncStep1(sv)), MessageKind::kSyncStep1);
     if (awareness_.size() > 0) {
-      peer->conn->Send(Share(yws::AwarenessUpdate(awareness_.EncodeAll())));
-      Metrics().CountOut(MessageKind::kAwareness);
+      SendTo(*peer, Share(yws::AwarenessUpdate(awareness_.EncodeAll())), MessageKind::kAwareness);
     }
   } else if (awareness_.size() > 0) {
-    peer->conn->Send(Share(hp::AwarenessUpdate(peer->doc_name, awareness_.EncodeAll())));
-    Metrics().CountOut(MessageKind::kAwareness);
+    SendTo(*peer, Share(hp::AwarenessUpdate(peer->doc_name, awareness_.EncodeAll())),
+           MessageKind::kAwareness);
   }
 }
 
@@ -239,7 +244,7 @@ void Room::Leave(const std::shared_ptr<Peer>& peer) {
 void Room::ClosePeer(Peer& peer, uint16_t code, std::string reason, CloseReason metric) {
   if (peer.protocol == WsConnection::Protocol::kHocuspocus && code != close_code::kGoingAway) {
     // Hocuspocus: refuse this document only; the socket may carry others.
-    peer.conn->Send(Share(hp::Close(peer.doc_name, reason)));
+    SendTo(peer, Share(hp::Close(peer.doc_name, reason)), MessageKind::kClose);
     if (code == close_code::kProtocolError || code == close_code::kTooBig ||
         code == close_code::kPolicy) {
       peer.conn->Close(code, std::move(reason), metric);
@@ -273,17 +278,16 @@ void Room::OnSync(const std::shared_ptr<Peer>& peer, SharedBytes message,
       }
       std::vector<uint8_t> update = doc_->EncodeStateAsUpdate(sv.value());
       if (hocuspocus) {
-        peer->conn->Send(Share(hp::SyncStep2(peer->doc_name, update)));
+        SendTo(*peer, Share(hp::SyncStep2(peer->doc_name, update)), MessageKind::kSyncStep2);
         if (!hocuspocus_reply) {
           // Hocuspocus answers a client's step 1 with step 2 and then its own step 1, both as
           // plain Sync messages (providers 3 and 4 do not know the SyncReply type).
-          peer->conn->Send(Share(hp::SyncStep1(peer->doc_name, doc_->EncodeStateVector())));
-          Metrics().CountOut(MessageKind::kSyncStep1);
+          SendTo(*peer, Share(hp::SyncStep1(peer->doc_name, doc_->EncodeStateVector())),
+                 MessageKind::kSyncStep1);
         }
       } else {
-        peer->conn->Send(Share(yws::SyncStep2(update)));
+        SendTo(*peer, Share(yws::SyncStep2(update)), MessageKind::kSyncStep2);
       }
-      Metrics().CountOut(MessageKind::kSyncStep2);
       return;
     }
     case protocol::SyncMessageType::kStep2:
@@ -294,7 +298,9 @@ void Room::OnSync(const std::shared_ptr<Peer>& peer, SharedBytes message,
       if (peer->read_only) {
         log::Info("update from a read-only connection dropped",
                   {{"room", name_}, {"conn", peer->conn->id()}});
-        if (hocuspocus) peer->conn->Send(Share(hp::SyncStatus(peer->doc_name, false)));
+        if (hocuspocus) {
+          SendTo(*peer, Share(hp::SyncStatus(peer->doc_name, false)), MessageKind::kSyncStatus);
+        }
         return;
       }
       Enqueue(peer, sync.payload, nullptr);
@@ -365,11 +371,10 @@ void Room::OnQueryAwareness(const std::shared_ptr<Peer>& peer) {
   Metrics().CountIn(MessageKind::kQueryAwareness, 1);
   const std::vector<uint8_t> all = awareness_.EncodeAll();
   if (peer->protocol == WsConnection::Protocol::kYws) {
-    peer->conn->Send(Share(yws::AwarenessUpdate(all)));
+    SendTo(*peer, Share(yws::AwarenessUpdate(all)), MessageKind::kAwareness);
   } else {
-    peer->conn->Send(Share(hp::AwarenessUpdate(peer->doc_name, all)));
+    SendTo(*peer, Share(hp::AwarenessUpdate(peer->doc_name, all)), MessageKind::kAwareness);
   }
-  Metrics().CountOut(MessageKind::kAwareness);
 }
 
 void Room::OnStateless(const std::shared_ptr<Peer>& peer, const std::string& payload) {
@@ -382,8 +387,7 @@ void Room::OnStateless(const std::shared_ptr<Peer>& peer, const std::string& pay
   for (const auto& p : peers_) {
     if (p == peer || p->protocol != WsConnection::Protocol::kHocuspocus) continue;
     if (!msg || p->doc_name != peer->doc_name) msg = Share(hp::Stateless(p->doc_name, payload));
-    p->conn->Send(msg);
-    Metrics().CountOut(MessageKind::kStateless);
+    SendTo(*p, msg, MessageKind::kStateless);
   }
 }
 
@@ -400,12 +404,11 @@ void Room::BroadcastAwareness(const protocol::AwarenessChanges& ch) {
     if (!p->joined) continue;
     if (p->protocol == WsConnection::Protocol::kYws) {
       if (!yws_msg) yws_msg = Share(yws::AwarenessUpdate(update));
-      p->conn->Send(yws_msg);
+      SendTo(*p, yws_msg, MessageKind::kAwareness);
     } else {
       if (!hp_msg || p->doc_name != name_) hp_msg = Share(hp::AwarenessUpdate(p->doc_name, update));
-      p->conn->Send(hp_msg);
+      SendTo(*p, hp_msg, MessageKind::kAwareness);
     }
-    Metrics().CountOut(MessageKind::kAwareness);
   }
 }
 
@@ -438,8 +441,7 @@ void Room::ApplyFromApi(SharedBytes update, Done done) {
   });
 }
 
-void Room::Enqueue(const std::shared_ptr<Peer>& peer, std::span<const uint8_t> update,
-                   Done done) {
+void Room::Enqueue(const std::shared_ptr<Peer>& peer, std::span<const uint8_t> update, Done done) {
   auto refuse = [&](uint16_t code, std::string reason, CloseReason metric, StatusCode sc) {
     if (peer) ClosePeer(*peer, code, reason, metric);
     if (done) done(Status(sc, reason));
@@ -484,18 +486,18 @@ void Room::SubmitBatch() {
   for (const Entry& e : in_flight_) records.push_back({name_, e.seq, e.update});
   auto self = shared_from_this();
   ctx_.storage.Append(std::move(records), [self](Status st) {
-    asio::post(self->loop_, [self, st = std::move(st)]() mutable { self->OnCommitted(std::move(st)); });
+    asio::post(self->loop_,
+               [self, st = std::move(st)]() mutable { self->OnCommitted(std::move(st)); });
   });
 }
 
 void Room::OnCommitted(Status status) {
   if (!status.ok()) {
     retry_ms_ = std::min(kMaxRetryMs, retry_ms_ == 0 ? 50 : retry_ms_ * 2);
-    log::Error("storage append failed; will retry",
-               {{"room", name_},
-                {"records", in_flight_.size()},
-                {"retry_ms", retry_ms_},
-                {"error", status.ToString()}});
+    log::Error("storage append failed; will retry", {{"room", name_},
+                                                     {"records", in_flight_.size()},
+                                                     {"retry_ms", retry_ms_},
+                                                     {"error", status.ToString()}});
     retry_timer_.expires_after(std::chrono::milliseconds(retry_ms_));
     retry_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (ec || self->state_ == State::kGone) return;
@@ -533,7 +535,7 @@ void Room::OnCommitted(Status status) {
   SubmitBatch();
   if (log_bytes_ > ctx_.options.compact_log_bytes ||
       log_records_ > ctx_.options.compact_log_records) {
-    MaybeCompact(false, nullptr);
+    MaybeCompact(nullptr);
   }
   RunIdleWaiters();
 }
@@ -542,9 +544,9 @@ void Room::ApplyDurable(Entry& e) {
   const auto start = Clock::now();
   captured_ = false;
   std::shared_ptr<Peer> origin = e.origin.lock();
-  Status st = doc_->ApplyUpdate(
-      {reinterpret_cast<const uint8_t*>(e.update.data()), e.update.size()}, crdt::UpdateFormat::kV1,
-      origin.get());
+  Status st =
+      doc_->ApplyUpdate({reinterpret_cast<const uint8_t*>(e.update.data()), e.update.size()},
+                        crdt::UpdateFormat::kV1, origin.get());
   Metrics().integrate_seconds.Observe(Seconds(Clock::now() - start));
   Metrics().updates_total.Inc();
   if (!st.ok()) {
@@ -556,8 +558,7 @@ void Room::ApplyDurable(Entry& e) {
   const auto bstart = Clock::now();
   if (captured_ && !emitted_.empty()) Broadcast(emitted_, origin.get());
   if (origin && origin->protocol == WsConnection::Protocol::kHocuspocus && !origin->left) {
-    origin->conn->Send(Share(hp::SyncStatus(origin->doc_name, true)));
-    Metrics().CountOut(MessageKind::kSyncStatus);
+    SendTo(*origin, Share(hp::SyncStatus(origin->doc_name, true)), MessageKind::kSyncStatus);
   }
   Metrics().broadcast_seconds.Observe(Seconds(Clock::now() - bstart));
   if (e.done) e.done(Status::Ok());
@@ -570,13 +571,12 @@ void Room::Broadcast(std::span<const uint8_t> update, const Peer* origin) {
     if (p->protocol == WsConnection::Protocol::kYws) {
       // The sender too: the echo tells a y-websocket client its update is saved.
       if (!yws_msg) yws_msg = Share(yws::Update(update));
-      p->conn->Send(yws_msg);
+      SendTo(*p, yws_msg, MessageKind::kSyncUpdate);
     } else {
       if (p.get() == origin) continue;  // acknowledged with SyncStatus instead
       if (!hp_msg || p->doc_name != name_) hp_msg = Share(hp::Update(p->doc_name, update));
-      p->conn->Send(hp_msg);
+      SendTo(*p, hp_msg, MessageKind::kSyncUpdate);
     }
-    Metrics().CountOut(MessageKind::kSyncUpdate);
   }
 }
 
@@ -589,9 +589,8 @@ void Room::RunIdleWaiters() {
 
 // ---------------------------------------------------------------------------------- snapshots
 
-void Room::MaybeCompact(bool force, Done done) {
-  if (snapshotting_ || !doc_ || (!force && log_records_ == 0) ||
-      (force && log_records_ == 0 && exists_)) {
+void Room::MaybeCompact(Done done) {
+  if (snapshotting_ || !doc_ || log_records_ == 0) {
     if (done) {
       if (snapshotting_) {
         idle_waiters_.push_back([self = shared_from_this(), done] { done(Status::Ok()); });
@@ -649,7 +648,6 @@ void Room::WriteMeta() {
   m.new_connections = new_connections_;
   m.peak_connections = peak_connections_;
   new_connections_ = 0;
-  if (!exists_ && m.new_connections == 0) return;
   if (!exists_) return;  // a room nobody wrote to leaves no trace
   ctx_.storage.Write([m](storage::Storage& s) {
     Status st = s.UpdateMeta(m);
@@ -678,7 +676,7 @@ void Room::ScheduleUnload() {
 
 void Room::Unload() {
   auto self = shared_from_this();
-  MaybeCompact(false, [self](Status st) {
+  MaybeCompact([self](Status st) {
     if (!self->peers_.empty() || self->state_ != State::kReady || !self->Idle()) return;
     if (!st.ok()) {
       // Keep the room: its log is durable, so nothing is at risk; try again later.
@@ -744,15 +742,14 @@ void Room::Delete(Done done) {
 void Room::Shutdown(Done done) {
   WhenReady([self = shared_from_this(), done = std::move(done)]() mutable {
     for (auto& p : self->peers_) {
-      self->ClosePeer(*p, close_code::kGoingAway, "server shutting down",
-                      CloseReason::kGoingAway);
+      self->ClosePeer(*p, close_code::kGoingAway, "server shutting down", CloseReason::kGoingAway);
     }
     if (self->state_ != State::kReady) {
       done(Status::Ok());
       return;
     }
     auto snapshot = [self, done = std::move(done)]() mutable {
-      self->MaybeCompact(false, [self, done = std::move(done)](Status st) {
+      self->MaybeCompact([self, done = std::move(done)](Status st) {
         self->WriteMeta();
         done(st);
       });

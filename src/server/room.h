@@ -42,7 +42,7 @@ class StorageWorker;
 struct Peer {
   std::shared_ptr<WsConnection> conn;
   WsConnection::Protocol protocol = WsConnection::Protocol::kYws;
-  std::string doc_name;   // Hocuspocus: the document name used on the wire
+  std::string doc_name;  // Hocuspocus: the document name used on the wire
   bool read_only = false;
   // From the client's token (empty without auth): put into its awareness states as
   // "user": {"id", "name"} so others see who it is, whatever the client claims.
@@ -116,9 +116,9 @@ class Room : public std::enable_shared_from_this<Room> {
  private:
   struct Entry {
     uint64_t seq = 0;
-    std::string update;                 // v1 update as received
-    std::weak_ptr<Peer> origin;         // nullptr: the HTTP API
-    Done done;                          // API callers
+    std::string update;          // v1 update as received
+    std::weak_ptr<Peer> origin;  // nullptr: the HTTP API
+    Done done;                   // API callers
     std::chrono::steady_clock::time_point received;
   };
 
@@ -134,9 +134,9 @@ class Room : public std::enable_shared_from_this<Room> {
   void ApplyDurable(Entry& entry);
   void Broadcast(std::span<const uint8_t> update, const Peer* origin);
   void BroadcastAwareness(const protocol::AwarenessChanges& changes);
-  void SendTo(const Peer& peer, SharedBytes yws, SharedBytes hocuspocus);
   void ClosePeer(Peer& peer, uint16_t code, std::string reason, CloseReason metric);
-  void MaybeCompact(bool force, Done done);
+  // Writes a snapshot when the log holds records; `done` once nothing is being snapshotted.
+  void MaybeCompact(Done done);
   void ScheduleUnload();
   void Unload();
   void TickAwareness();
@@ -160,8 +160,8 @@ class Room : public std::enable_shared_from_this<Room> {
   protocol::AwarenessState awareness_;
   std::vector<std::shared_ptr<Peer>> peers_;
 
-  std::vector<std::function<void()>> deferred_;     // until loaded
-  std::vector<std::function<void()>> idle_waiters_; // until nothing is unsaved
+  std::vector<std::function<void()>> deferred_;      // until loaded
+  std::vector<std::function<void()>> idle_waiters_;  // until nothing is unsaved
 
   // The log: queued_ (not yet submitted), in_flight_ (one Append at a time).
   std::deque<Entry> queued_;

@@ -42,8 +42,7 @@ std::shared_ptr<Room> RoomRegistry::GetOrCreate(const std::string& name) {
   return room;
 }
 
-void RoomRegistry::WithRoom(const std::string& name,
-                            std::function<void(std::shared_ptr<Room>)> f) {
+void RoomRegistry::WithRoom(const std::string& name, std::function<void(std::shared_ptr<Room>)> f) {
   asio::dispatch(LoopFor(name), [this, name, f = std::move(f)] { f(GetOrCreate(name)); });
 }
 

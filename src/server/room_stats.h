@@ -34,10 +34,11 @@ class BusyTimer {
  public:
   explicit BusyTimer(RoomStats& stats) : stats_(stats), start_(std::chrono::steady_clock::now()) {}
   ~BusyTimer() {
-    stats_.busy_ns.fetch_add(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                       std::chrono::steady_clock::now() - start_)
-                                                       .count()),
-                             std::memory_order_relaxed);
+    stats_.busy_ns.fetch_add(
+        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::steady_clock::now() - start_)
+                                  .count()),
+        std::memory_order_relaxed);
   }
   BusyTimer(const BusyTimer&) = delete;
   BusyTimer& operator=(const BusyTimer&) = delete;

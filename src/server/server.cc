@@ -25,39 +25,20 @@ namespace asio = boost::asio;
 
 namespace {
 
-// The demo app's build output, looked for beside the binary (build/symphony ->
-// examples/whiteboard/dist) and under the working directory.
-std::string DefaultStaticDir() {
+// The first of `relative` folders holding an index.html, looked for beside the binary's source
+// tree (build/symphony -> <tree>/<relative>) and under the working directory; "" if none.
+std::string FindAssetDir(std::initializer_list<std::string_view> relative) {
   std::error_code ec;
-  std::vector<std::filesystem::path> candidates;
+  std::vector<std::filesystem::path> roots;
   const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    candidates.push_back(exe.parent_path().parent_path() / "examples/whiteboard/dist");
-    candidates.push_back(exe.parent_path() / "../share/symphony/whiteboard");
-  }
-  candidates.push_back("examples/whiteboard/dist");
-  for (const auto& c : candidates) {
-    if (std::filesystem::is_regular_file(c / "index.html", ec)) {
-      return std::filesystem::weakly_canonical(c, ec).string();
-    }
-  }
-  return "";
-}
-
-// The dashboard's files: web/dashboard beside the binary's source tree, or under the working
-// directory.
-std::string DefaultDashboardDir() {
-  std::error_code ec;
-  std::vector<std::filesystem::path> candidates;
-  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    candidates.push_back(exe.parent_path().parent_path() / "web/dashboard");
-    candidates.push_back(exe.parent_path() / "../share/symphony/dashboard");
-  }
-  candidates.push_back("web/dashboard");
-  for (const auto& c : candidates) {
-    if (std::filesystem::is_regular_file(c / "index.html", ec)) {
-      return std::filesystem::weakly_canonical(c, ec).string();
+  if (!ec) roots.push_back(exe.parent_path().parent_path());
+  roots.push_back(".");
+  for (const auto& root : roots) {
+    for (std::string_view rel : relative) {
+      const std::filesystem::path dir = root / rel;
+      if (std::filesystem::is_regular_file(dir / "index.html", ec)) {
+        return std::filesystem::weakly_canonical(dir, ec).string();
+      }
     }
   }
   return "";
@@ -67,7 +48,9 @@ std::string DefaultDashboardDir() {
 
 int RunServer(const ServerOptions& given) {
   ServerOptions options = given;
-  if (options.static_dir.empty()) options.static_dir = DefaultStaticDir();
+  if (options.static_dir.empty()) {
+    options.static_dir = FindAssetDir({"examples/whiteboard/dist", "share/symphony/whiteboard"});
+  }
   const int threads = options.threads > 0
                           ? options.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -103,12 +86,13 @@ int RunServer(const ServerOptions& given) {
   RoomContext ctx{options, limits, worker, registry};
   registry.set_context(&ctx);
   std::atomic<bool> shutting_down{false};
-  HttpApi api(ctx, shutting_down, DefaultDashboardDir());
+  HttpApi api(ctx, shutting_down, FindAssetDir({"web/dashboard", "share/symphony/dashboard"}));
   HttpServer http(loops, ctx, api);
 
   if (options.auth_secret.empty()) {
-    log::Warn("NO AUTH: --auth-secret is not set, so anyone who can reach this port can read and "
-              "write every room. Set SYMPHONY_AUTH_SECRET and give clients tokens (doc/auth.md).");
+    log::Warn(
+        "NO AUTH: --auth-secret is not set, so anyone who can reach this port can read and "
+        "write every room. Set SYMPHONY_AUTH_SECRET and give clients tokens (doc/auth.md).");
   }
   Result<uint16_t> port = http.Listen(options.host, options.port);
   if (!port.ok()) {
@@ -175,22 +159,22 @@ int RunServer(const ServerOptions& given) {
           });
         });
       };
-      registry.ForEachLoop([&, loops_left, rooms_left, all_done](
-                               std::vector<std::shared_ptr<Room>> rooms) {
-        rooms_left->fetch_add(static_cast<int64_t>(rooms.size()));
-        for (auto& room : rooms) {
-          room->Shutdown([room, rooms_left, all_done](Status st) {
-            if (!st.ok()) {
-              log::Error("room not saved at shutdown",
-                         {{"room", room->name()}, {"error", st.ToString()}});
+      registry.ForEachLoop(
+          [&, loops_left, rooms_left, all_done](std::vector<std::shared_ptr<Room>> rooms) {
+            rooms_left->fetch_add(static_cast<int64_t>(rooms.size()));
+            for (auto& room : rooms) {
+              room->Shutdown([room, rooms_left, all_done](Status st) {
+                if (!st.ok()) {
+                  log::Error("room not saved at shutdown",
+                             {{"room", room->name()}, {"error", st.ToString()}});
+                }
+                rooms_left->fetch_sub(1);
+                all_done();
+              });
             }
-            rooms_left->fetch_sub(1);
+            loops_left->fetch_sub(1);
             all_done();
           });
-        }
-        loops_left->fetch_sub(1);
-        all_done();
-      });
       wait_signal();
     });
   };

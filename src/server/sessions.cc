@@ -25,14 +25,19 @@ bool RateLimiter::Allow() {
 
 namespace {
 
+// Queues a message the session itself answers with, counted by type.
+void Reply(WsConnection& conn, std::vector<uint8_t> bytes, MessageKind kind) {
+  Metrics().CountOut(kind, bytes.size());
+  conn.Send(std::make_shared<const Bytes>(std::move(bytes)));
+}
+
 void CloseMalformed(WsConnection& conn, const Status& st, const char* what) {
   conn.Close(close_code::kProtocolError, std::string("malformed ") + what + ": " + st.ToString(),
              CloseReason::kProtocolError);
 }
 
 void CloseRateLimited(WsConnection& conn, uint32_t rate) {
-  conn.Close(close_code::kPolicy,
-             "more than " + std::to_string(rate) + " messages per second",
+  conn.Close(close_code::kPolicy, "more than " + std::to_string(rate) + " messages per second",
              CloseReason::kRateLimited);
 }
 
@@ -134,13 +139,13 @@ void HocuspocusSession::Authenticate(const std::string& doc, const std::string& 
     log::Info("hocuspocus document refused",
               {{"conn", conn_->id()}, {"doc", doc}, {"reason", identity.status().message()}});
     Metrics().CountClose(CloseReason::kAuth);
-    conn_->Send(std::make_shared<const Bytes>(hp::PermissionDenied(doc, identity.status().message())));
+    Reply(*conn_, hp::PermissionDenied(doc, identity.status().message()), MessageKind::kAuth);
     return;
   }
   const char* scope = identity->read_only ? "readonly" : "read-write";
   if (docs_.count(doc)) {
     // Re-authentication of an open document (the provider does this on reconnect paths).
-    conn_->Send(std::make_shared<const Bytes>(hp::Authenticated(doc, scope)));
+    Reply(*conn_, hp::Authenticated(doc, scope), MessageKind::kAuth);
     return;
   }
   auto peer = std::make_shared<Peer>();
@@ -152,8 +157,7 @@ void HocuspocusSession::Authenticate(const std::string& doc, const std::string& 
   peer->user_name = identity->user_name;
   conn_->ExpireAt(identity->expires);
   docs_[doc] = DocBinding{peer, registry_.LoopFor(doc)};
-  conn_->Send(std::make_shared<const Bytes>(hp::Authenticated(doc, scope)));
-  Metrics().CountOut(MessageKind::kAuth);
+  Reply(*conn_, hp::Authenticated(doc, scope), MessageKind::kAuth);
   registry_.WithRoom(doc, [peer](std::shared_ptr<Room> room) {
     if (!room) {
       peer->conn->Close(close_code::kGoingAway, "server shutting down", CloseReason::kGoingAway);
@@ -167,9 +171,7 @@ void HocuspocusSession::Authenticate(const std::string& doc, const std::string& 
 void HocuspocusSession::Leave(const std::string& doc) {
   auto it = docs_.find(doc);
   if (it == docs_.end()) return;
-  ToRoom(doc, [](Room& room, const std::shared_ptr<Peer>& peer) {
-    room.Leave(peer);
-  });
+  ToRoom(doc, [](Room& room, const std::shared_ptr<Peer>& peer) { room.Leave(peer); });
   docs_.erase(it);
 }
 
@@ -232,15 +234,14 @@ void HocuspocusSession::OnMessage(SharedBytes message) {
       return;
     case hp::MessageType::kPing:
       Metrics().CountIn(MessageKind::kOther, message->size());
-      conn_->Send(std::make_shared<const Bytes>(hp::Pong(doc)));
+      Reply(*conn_, hp::Pong(doc), MessageKind::kOther);
       return;
     case hp::MessageType::kSyncStatus:
     case hp::MessageType::kPong:
       Metrics().CountIn(MessageKind::kOther, message->size());
       return;
     case hp::MessageType::kBroadcastStateless:
-      return Fail(Status(StatusCode::kInvalid, "BroadcastStateless is server-internal"),
-                  "message");
+      return Fail(Status(StatusCode::kInvalid, "BroadcastStateless is server-internal"), "message");
   }
 }
 

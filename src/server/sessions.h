@@ -34,11 +34,10 @@ class RateLimiter {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
-class YwsSession : public WsConnection::Handler,
-                   public std::enable_shared_from_this<YwsSession> {
+class YwsSession : public WsConnection::Handler, public std::enable_shared_from_this<YwsSession> {
  public:
-  YwsSession(std::shared_ptr<WsConnection> conn, std::shared_ptr<Room> room,
-             const RoomContext& ctx, const PeerIdentity& identity);
+  YwsSession(std::shared_ptr<WsConnection> conn, std::shared_ptr<Room> room, const RoomContext& ctx,
+             const PeerIdentity& identity);
   // Joins the room (on the room's loop, which is the connection's).
   void Start();
   void OnMessage(SharedBytes message) override;

@@ -116,7 +116,8 @@ void WsConnection::ExpireAt(int64_t unix_seconds) {
   asio::dispatch(executor_, [self = shared_from_this(), unix_seconds] {
     if (self->finished_ || (self->expires_at_ != 0 && self->expires_at_ <= unix_seconds)) return;
     self->expires_at_ = unix_seconds;
-    self->expiry_timer_.expires_at(std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)));
+    self->expiry_timer_.expires_at(
+        std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)));
     self->expiry_timer_.async_wait([self](beast::error_code ec) {
       if (ec) return;
       self->DoClose(close_code::kTokenExpired, "token expired: reconnect with a fresh token",
@@ -132,8 +133,10 @@ void WsConnection::Send(SharedBytes message) {
 }
 
 void WsConnection::Close(uint16_t code, std::string reason, CloseReason metric, bool drain) {
-  asio::dispatch(executor_, [self = shared_from_this(), code, r = std::move(reason), metric,
-                             drain]() mutable { self->DoClose(code, std::move(r), metric, drain); });
+  asio::dispatch(executor_,
+                 [self = shared_from_this(), code, r = std::move(reason), metric, drain]() mutable {
+                   self->DoClose(code, std::move(r), metric, drain);
+                 });
 }
 
 void WsConnection::DoSend(SharedBytes message) {
@@ -182,10 +185,8 @@ void WsConnection::DoClose(uint16_t code, std::string reason, CloseReason metric
   close_code_ = code;
   close_reason_ = TrimReason(std::move(reason));
   Metrics().CountClose(metric);
-  log::Debug("closing connection", {{"conn", id_},
-                                    {"remote", remote_},
-                                    {"code", code},
-                                    {"reason", close_reason_}});
+  log::Debug("closing connection",
+             {{"conn", id_}, {"remote", remote_}, {"code", code}, {"reason", close_reason_}});
   if (!drain_ && !writing_) {
     queue_.clear();
     queued_bytes_ = 0;

@@ -36,15 +36,15 @@ using SharedBytes = std::shared_ptr<const Bytes>;
 // WebSocket close codes the server uses (RFC 6455 §7.4.1, plus the private range).
 namespace close_code {
 inline constexpr uint16_t kNormal = 1000;
-inline constexpr uint16_t kGoingAway = 1001;       // server shutting down
-inline constexpr uint16_t kProtocolError = 1002;   // malformed message
-inline constexpr uint16_t kUnsupportedData = 1003; // text frame
-inline constexpr uint16_t kPolicy = 1008;          // rate limit, bad room name, slow reader
-inline constexpr uint16_t kTooBig = 1009;          // frame or document over its limit
-inline constexpr uint16_t kInternal = 1011;        // storage failure, failed room load
-inline constexpr uint16_t kTryAgain = 1013;        // room full, room being deleted
-inline constexpr uint16_t kTokenExpired = 4401;    // the connection's token expired
-inline constexpr uint16_t kRoomDeleted = 4404;     // the room was deleted through the API
+inline constexpr uint16_t kGoingAway = 1001;        // server shutting down
+inline constexpr uint16_t kProtocolError = 1002;    // malformed message
+inline constexpr uint16_t kUnsupportedData = 1003;  // text frame
+inline constexpr uint16_t kPolicy = 1008;           // rate limit, bad room name, slow reader
+inline constexpr uint16_t kTooBig = 1009;           // frame or document over its limit
+inline constexpr uint16_t kInternal = 1011;         // storage failure, failed room load
+inline constexpr uint16_t kTryAgain = 1013;         // room full, room being deleted
+inline constexpr uint16_t kTokenExpired = 4401;     // the connection's token expired
+inline constexpr uint16_t kRoomDeleted = 4404;      // the room was deleted through the API
 }  // namespace close_code
 
 class WsConnection : public std::enable_shared_from_this<WsConnection> {
@@ -114,8 +114,8 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   std::deque<SharedBytes> queue_;
   size_t queued_bytes_ = 0;
   bool writing_ = false;
-  bool open_ = false;       // handshake done, not yet closed
-  bool closing_ = false;    // Close requested
+  bool open_ = false;     // handshake done, not yet closed
+  bool closing_ = false;  // Close requested
   bool close_sent_ = false;
   bool drain_ = false;
   bool finished_ = false;

@@ -212,6 +212,16 @@ s.test('wrong methods -> 405', async (ctx) => {
   }
 }, { symphonyOnly: ONLY })
 
+s.test('badly escaped room ids and paths -> 400 naming the escape', async (ctx) => {
+  const srv = await ctx.server()
+  for (const p of ['/api/rooms/a%zz', '/api/rooms/a%4/state', '/api/rooms/%', '/static%zz.js']) {
+    const r = await srv.http('GET', p)
+    assert(r.status === 400, `GET ${p}: HTTP ${r.status}, expected 400`)
+    assertJsonError(r, 400, `GET ${p}`)
+    assert(/percent escape/.test(r.json().error.message), `GET ${p}: ${r.text}`)
+  }
+}, { symphonyOnly: ONLY })
+
 // --- /metrics
 
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*'
