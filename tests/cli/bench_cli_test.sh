@@ -6,31 +6,13 @@
 # Skips (exit 0) when the binary has no `serve` command.
 set -u
 cd "$(dirname "$0")/../.."
-BIN="${1:-${SYMPHONY_BIN:-build/symphony}}"
-if [[ ! -x "$BIN" ]]; then
-  echo "bench_cli_test: symphony binary not found at $BIN (build it, or pass its path)" >&2
-  echo "0 passed, 1 failed"
-  exit 1
-fi
+source tests/cli/lib.sh
+cli_test_init bench_cli_test "${1:-}"
 if ! "$BIN" serve --help > /dev/null 2>&1; then
   echo "bench_cli_test: skipped: '$BIN serve --help' failed (no server in this build)"
   echo "0 passed, 0 failed"
   exit 0
 fi
-TMP="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill "$SERVER_PID" 2> /dev/null
-    wait "$SERVER_PID" 2> /dev/null
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
 # The value of a top-level key in a one-line JSON object of numbers, booleans and null.
 jget() { grep -o "\"$1\":[^,}]*" <<< "$2" | head -1 | cut -d: -f2; }
 
@@ -50,20 +32,7 @@ fi
 [[ $? -eq 1 ]] && pass "wss refused" || fail "wss refused" "$(cat "$TMP/err")"
 
 # --- start the server on a free port (port 0; the log says which)
-"$BIN" serve --port 0 --storage memory --data "$TMP/data" --static-dir none 2> "$TMP/serve.log" &
-SERVER_PID=$!
-PORT=""
-for _ in $(seq 1 100); do
-  PORT=$(grep -o 'listening url=http://127.0.0.1:[0-9]*' "$TMP/serve.log" | grep -o '[0-9]*$' | head -1)
-  [[ -n "$PORT" ]] && break
-  kill -0 "$SERVER_PID" 2> /dev/null || break
-  sleep 0.1
-done
-if [[ -z "$PORT" ]]; then
-  fail "server start" "$(tail -5 "$TMP/serve.log")"
-  echo "$passed passed, $failed failed"
-  exit 1
-fi
+start_server --storage memory --data "$TMP/data"
 
 # Asserts a full-delivery, converged, error-free run with server figures.
 check_run() {
@@ -111,9 +80,7 @@ else
 fi
 
 # --- nobody listening: every user fails to connect, exit status 1, report still printed
-kill "$SERVER_PID" 2> /dev/null
-wait "$SERVER_PID" 2> /dev/null
-SERVER_PID=""
+stop_server
 json=$("$BIN" bench --url "ws://127.0.0.1:$PORT" --users 2 --duration 1 --ramp 0 --drain 0 \
   --connect-timeout 2 --json 2> "$TMP/err")
 status=$?
@@ -124,5 +91,4 @@ else
   fail "no server: connect errors, exit 1" "status $status: $json $(cat "$TMP/err")"
 fi
 
-echo "$passed passed, $failed failed"
-((failed == 0))
+finish

@@ -9,36 +9,9 @@
 # The browser part is skipped when Chromium or playwright-core is missing.
 set -u
 cd "$(dirname "$0")/../.."
-ROOT=$PWD
-BIN="${1:-${SYMPHONY_BIN:-build/symphony}}"
-if [[ ! -x "$BIN" ]]; then
-  echo "compose_cli_test: symphony binary not found at $BIN (build it, or pass its path)" >&2
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+source tests/cli/lib.sh
+cli_test_init compose_cli_test "${1:-}"
 CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
-TMP="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill "$SERVER_PID" 2> /dev/null
-    wait "$SERVER_PID" 2> /dev/null
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-passed=0
-failed=0
-skipped=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
-skip() { skipped=$((skipped + 1)); echo "skip $1${2:+: $2}"; }
-finish() {
-  echo "$passed passed, $failed failed, $skipped skipped"
-  [[ $failed -eq 0 ]]
-  exit
-}
 
 # The client packages must be built (dist/) for compose to use them.
 for p in client react; do
@@ -108,14 +81,7 @@ fi
 # symphony.toml: data ./data, static files dist/), on a free port.
 (cd "$APP" && exec "$BIN" serve --port 0 --fsync off 2> "$TMP/serve.log") &
 SERVER_PID=$!
-PORT=""
-for _ in $(seq 1 100); do
-  PORT=$(grep -o 'listening url=http://127.0.0.1:[0-9]*' "$TMP/serve.log" | grep -o '[0-9]*$' | head -1)
-  [[ -n "$PORT" ]] && break
-  kill -0 "$SERVER_PID" 2> /dev/null || break
-  sleep 0.1
-done
-[[ -n "$PORT" ]] || { fail "server start in the app directory" "$(tail -5 "$TMP/serve.log")"; finish; }
+await_port || { fail "server start in the app directory" "$(tail -5 "$TMP/serve.log")"; finish; }
 
 if (cd "$APP" && VITE_SYMPHONY_URL="ws://127.0.0.1:$PORT" timeout 120 npx vite build > "$TMP/vite.log" 2>&1); then
   pass "vite build"

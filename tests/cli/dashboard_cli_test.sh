@@ -6,48 +6,11 @@
 # Usage: tests/cli/dashboard_cli_test.sh [path/to/symphony]   (default: $SYMPHONY_BIN or build/symphony)
 set -u
 cd "$(dirname "$0")/../.."
-BIN="${1:-${SYMPHONY_BIN:-build/symphony}}"
-if [[ ! -x "$BIN" ]]; then
-  echo "dashboard_cli_test: symphony binary not found at $BIN (build it, or pass its path)" >&2
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-TMP="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill "$SERVER_PID" 2> /dev/null
-    wait "$SERVER_PID" 2> /dev/null
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
+source tests/cli/lib.sh
+cli_test_init dashboard_cli_test "${1:-}"
 unset SYMPHONY_ADMIN_TOKEN SYMPHONY_PORT SYMPHONY_HOST
+SERVE_ARGS=(--storage memory)
 
-start_server() {  # extra serve flags...
-  "$BIN" serve --port 0 --storage memory --static-dir none "$@" 2> "$TMP/serve.log" &
-  SERVER_PID=$!
-  PORT=""
-  for _ in $(seq 1 100); do
-    PORT=$(grep -o 'listening url=http://127.0.0.1:[0-9]*' "$TMP/serve.log" | grep -o '[0-9]*$' | head -1)
-    [[ -n "$PORT" ]] && return 0
-    kill -0 "$SERVER_PID" 2> /dev/null || break
-    sleep 0.1
-  done
-  fail "server start" "$(tail -5 "$TMP/serve.log")"
-  echo "$passed passed, $failed failed"
-  exit 1
-}
-stop_server() {
-  kill "$SERVER_PID" 2> /dev/null
-  wait "$SERVER_PID" 2> /dev/null
-  SERVER_PID=""
-}
 run() { (cd "$TMP/cwd" && "$BIN" dashboard "$@" > "$TMP/out" 2> "$TMP/err"); }
 mkdir -p "$TMP/cwd"
 
@@ -120,5 +83,4 @@ stop_server
 "$BIN" dashboard --help > "$TMP/help" 2>&1 && grep -q "Examples" "$TMP/help" && grep -q -- "--open" "$TMP/help" \
   && grep -q "SYMPHONY_ADMIN_TOKEN" "$TMP/help" && pass "dashboard --help" || fail "dashboard --help" "$(head -5 "$TMP/help")"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -7,49 +7,11 @@
 # Usage: tests/cli/inspect_cli_test.sh [path/to/symphony]   (default: $SYMPHONY_BIN or build/symphony)
 set -u
 cd "$(dirname "$0")/../.."
-ROOT=$PWD
-BIN="${1:-${SYMPHONY_BIN:-build/symphony}}"
-if [[ ! -x "$BIN" ]]; then
-  echo "inspect_cli_test: symphony binary not found at $BIN (build it, or pass its path)" >&2
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-TMP="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill "$SERVER_PID" 2> /dev/null
-    wait "$SERVER_PID" 2> /dev/null
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
+source tests/cli/lib.sh
+cli_test_init inspect_cli_test "${1:-}"
 DATA="$TMP/data"
+SERVE_ARGS=(--data "$DATA" --fsync off)
 
-start_server() {
-  "$BIN" serve --port 0 --data "$DATA" --static-dir none --fsync off 2> "$TMP/serve.log" &
-  SERVER_PID=$!
-  PORT=""
-  for _ in $(seq 1 100); do
-    PORT=$(grep -o 'listening url=http://127.0.0.1:[0-9]*' "$TMP/serve.log" | grep -o '[0-9]*$' | head -1)
-    [[ -n "$PORT" ]] && return 0
-    kill -0 "$SERVER_PID" 2> /dev/null || break
-    sleep 0.1
-  done
-  fail "server start" "$(tail -5 "$TMP/serve.log")"
-  echo "$passed passed, $failed failed"
-  exit 1
-}
-stop_server() {  # $1: signal
-  kill "-$1" "$SERVER_PID" 2> /dev/null
-  wait "$SERVER_PID" 2> /dev/null
-  SERVER_PID=""
-}
 
 # Node helpers (CommonJS, resolved from this checkout's node_modules).
 cat > "$TMP/yjs.cjs" <<'JS'
@@ -185,5 +147,4 @@ fi
 "$BIN" inspect --help > "$TMP/help" 2>&1 && grep -q "Examples" "$TMP/help" && grep -q -- "--stats" "$TMP/help" \
   && grep -q -- "--data" "$TMP/help" && pass "inspect --help" || fail "inspect --help" "$(head -5 "$TMP/help")"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -6,28 +6,8 @@
 # Usage: tests/cli/token_cli_test.sh [path/to/symphony]   (default: $SYMPHONY_BIN or build/symphony)
 set -u
 cd "$(dirname "$0")/../.."
-BIN="${1:-${SYMPHONY_BIN:-build/symphony}}"
-if [[ ! -x "$BIN" ]]; then
-  echo "token_cli_test: symphony binary not found at $BIN (build it, or pass its path)" >&2
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-TMP="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill "$SERVER_PID" 2> /dev/null
-    wait "$SERVER_PID" 2> /dev/null
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-passed=0
-failed=0
-skipped=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
-skip() { skipped=$((skipped + 1)); echo "skip $1${2:+: $2}"; }
+source tests/cli/lib.sh
+cli_test_init token_cli_test "${1:-}"
 unset SYMPHONY_AUTH_SECRET
 
 # Checks a token with Node's crypto (not libjwt): prints the claims as JSON, or "BAD <why>".
@@ -119,14 +99,7 @@ if "$BIN" serve --help 2> /dev/null | grep -q -- "--auth-secret"; then
   SYMPHONY_AUTH_SECRET=srv-secret "$BIN" serve --port 0 --storage memory --static-dir none \
     2> "$TMP/serve.log" &
   SERVER_PID=$!
-  PORT=""
-  for _ in $(seq 1 100); do
-    PORT=$(grep -o 'listening url=http://127.0.0.1:[0-9]*' "$TMP/serve.log" | grep -o '[0-9]*$' | head -1)
-    [[ -n "$PORT" ]] && break
-    kill -0 "$SERVER_PID" 2> /dev/null || break
-    sleep 0.1
-  done
-  if [[ -z "$PORT" ]]; then
+  if ! await_port; then
     fail "server start" "$(tail -5 "$TMP/serve.log")"
   else
     good=$(SYMPHONY_AUTH_SECRET=srv-secret "$BIN" token --room board-1 --access rw --user u --ttl 60)
@@ -153,5 +126,4 @@ else
   skip "server check" "this build's serve has no --auth-secret yet"
 fi
 
-echo "$passed passed, $failed failed${skipped:+, $skipped skipped}"
-[[ $failed -eq 0 ]]
+finish
