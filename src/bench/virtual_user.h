@@ -1,4 +1,10 @@
-// VirtualUser: one ClientSession on a Boost.Beast WebSocket, with its send schedule.
+// VirtualUser: one ClientSession on a WebSocket client connection, with its send schedule.
+//
+// The connection is a plain TCP socket: the upgrade request is written and its response parsed
+// here, and frames go through protocol/ws_frame.h. Messages queued while a write is in flight
+// leave together in one gathered write; reads take whatever the socket holds and hand every
+// complete message to the session. (Beast's stream cost the bench as much CPU as the server it
+// measured; the bench must stay cheap so that it measures the server, not itself.)
 //
 // Life: Start() waits for the user's ramp slot, connects (TCP, WebSocket handshake), and runs
 // the session's handshake. BeginSending(from, until) makes the user send strokes and presence
@@ -18,22 +24,22 @@
 // may be read from any one thread.
 #pragma once
 
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/websocket/stream.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "bench/client_session.h"
 #include "bench/load_stats.h"
+#include "protocol/ws_frame.h"
 
 namespace symphony::bench {
 
@@ -66,32 +72,47 @@ class VirtualUser : public std::enable_shared_from_this<VirtualUser> {
   bool healthy() const { return session_.synced() && !failed_; }
 
  private:
-  enum class State : uint8_t { kWaiting, kConnecting, kOpen, kClosing, kDone };
-  using Ws = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+  enum class State : uint8_t { kWaiting, kConnecting, kUpgrading, kOpen, kClosing, kDone };
   using Bytes = std::vector<uint8_t>;
 
   void Connect();
   void OnConnected(boost::system::error_code ec);
-  void OnHandshake(boost::system::error_code ec);
+  void OnUpgradeResponse();
+  void OnOpen();
   void Read();
-  void OnRead(boost::system::error_code ec);
+  void OnRead(boost::system::error_code ec, size_t bytes);
+  // Handles the complete frames buffered; false when the connection is over.
+  bool HandleFrames();
   void Send(Bytes message);
+  void QueueFrame(protocol::ws::Opcode opcode, std::span<const uint8_t> payload);
   void Write();
   void Tick();
   void ScheduleTick(int64_t at_us);
   void CloseWith(uint16_t code);
   void ConnectFailed();
-  void Finish(boost::system::error_code ec);
+  // The connection is over: `close_code` is the server's close code, 1006 for none.
+  void Finish(uint16_t close_code);
+  void CloseSocket();
 
   UserPlan plan_;
   LoadStats* stats_;
   Progress* progress_;
   ClientSession session_;
-  Ws ws_;
-  boost::asio::steady_timer timer_;
-  boost::beast::flat_buffer buffer_;
-  std::deque<Bytes> queue_;
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer timer_;     // the ramp slot, then the send schedule
+  boost::asio::steady_timer deadline_;  // bounds the connect, the upgrade and the close
+  std::string upgrade_request_;
+  std::string accept_key_;  // the Sec-WebSocket-Accept the server must answer with
+
+  protocol::ws::Reader reader_;
+  Bytes rbuf_;  // [rbegin_, rend_): received, not yet parsed
+  size_t rbegin_ = 0;
+  size_t rend_ = 0;
+
+  std::deque<Bytes> queue_;  // whole frames; the first in_flight_ are being written
+  size_t in_flight_ = 0;
   size_t queued_bytes_ = 0;
+  std::vector<boost::asio::const_buffer> gather_;
   bool writing_ = false;
   State state_ = State::kWaiting;
   bool stopping_ = false;

@@ -18,7 +18,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-FILES=(convergence hocuspocus presence durability bad-input storage-errors auth http-api room-lifecycle)
+FILES=(convergence hocuspocus presence durability bad-input ws-framing storage-errors auth http-api room-lifecycle)
 FILE_TIMEOUT=${FILE_TIMEOUT:-150}
 BIN=${SYMPHONY_BIN:-build/symphony}
 export SYMPHONY_BIN=$BIN
