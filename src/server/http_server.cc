@@ -1,5 +1,6 @@
 #include "server/http_server.h"
 
+#include <chrono>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -177,7 +178,7 @@ Result<std::string> RoomNameFromTarget(std::string_view target, size_t max_bytes
 }
 
 HttpServer::HttpServer(std::vector<asio::io_context*> loops, RoomContext& ctx, HttpApi& api)
-    : loops_(std::move(loops)), ctx_(ctx), api_(api), acceptor_(*loops_[0]) {}
+    : loops_(std::move(loops)), ctx_(ctx), api_(api), acceptor_(*loops_[0]), accept_pause_(*loops_[0]) {}
 
 Result<uint16_t> HttpServer::Listen(const std::string& host, uint16_t port) {
   beast::error_code ec;
@@ -199,6 +200,7 @@ Result<uint16_t> HttpServer::Listen(const std::string& host, uint16_t port) {
 void HttpServer::StopAccepting() {
   asio::post(acceptor_.get_executor(), [this] {
     beast::error_code ignored;
+    accept_pause_.cancel();
     acceptor_.close(ignored);
   });
 }
@@ -210,10 +212,20 @@ void HttpServer::AcceptNext() {
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
       std::make_shared<HttpSession>(std::move(socket), *this)->Run();
-    } else {
-      log::Warn("accept failed", {{"error", ec.message()}});
+      AcceptNext();
+      return;
     }
-    AcceptNext();
+    // Out of file descriptors (or memory): the connection stays in the backlog, so accepting
+    // again at once would spin. Pause, say so once per second at most, and try again; the
+    // clients wait in the backlog or time out.
+    if (accept_failures_++ % 10 == 0) {
+      log::Warn("accept failed; pausing new connections for 100 ms",
+                {{"error", ec.message()}, {"failures", accept_failures_}});
+    }
+    accept_pause_.expires_after(std::chrono::milliseconds(100));
+    accept_pause_.async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec && acceptor_.is_open()) AcceptNext();
+    });
   });
 }
 

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <functional>
@@ -50,6 +51,9 @@ class HttpServer {
   RoomContext& ctx_;
   HttpApi& api_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  // Accepting pauses on this timer when the process is out of file descriptors or memory.
+  boost::asio::steady_timer accept_pause_;
+  uint64_t accept_failures_ = 0;
   size_t next_loop_ = 0;
   std::atomic<bool> shutting_down_{false};
 };
