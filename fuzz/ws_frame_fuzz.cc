@@ -52,6 +52,8 @@ std::vector<Seen> Read(ws::Role role, std::span<const uint8_t> stream, size_t ch
       size_t used = 0;
       ws::Event e = reader.Next(buffer, &used);
       Check(used <= buffer.size(), "consumed within the input");
+      // The payload is a view of the buffer: copy it before the buffer moves.
+      std::vector<uint8_t> payload(e.payload.begin(), e.payload.end());
       buffer.erase(buffer.begin(), buffer.begin() + used);
       if (e.kind == ws::Event::Kind::kNeedMore) {
         Check(reader.bytes_needed() > buffer.size(), "needs more than it has");
@@ -74,7 +76,7 @@ std::vector<Seen> Read(ws::Role role, std::span<const uint8_t> stream, size_t ch
         Check(e.close_code == ws::kNoStatus || ws::IsSendableCloseCode(e.close_code),
               "close code");
       }
-      seen.push_back({e.kind, {e.payload.begin(), e.payload.end()}, e.close_code, e.reason});
+      seen.push_back({e.kind, std::move(payload), e.close_code, e.reason});
     }
     if (fed == stream.size()) break;
   }
