@@ -30,6 +30,11 @@ const kP99Ms = 100
 const kP99StrictMs = 50
 const kColdMs = 200
 const kSeedUsers = 20000
+const kSeedRssMb = 2048
+const kStormMs = 5000
+const kStormUsers = 5000
+const kFanoutP99Ms = 100
+const kFanoutUsers = 500
 
 const kNames = {
   ywebsocket: '`@y/websocket-server`',
@@ -144,14 +149,32 @@ const coldOf = (s) => {
 }
 // Explicit targets (issue 5): met or not.
 const targetRows = []
-for (const s of ours.filter(s => serversRun.includes(s))) {
+for (const s of kOrder.filter(s => serversRun.includes(s))) {
   const name = kNames[s]
   const seed = seedOf(s)
   if (seed) {
     const r = seed.result
-    const met = !!r && passes(seed, kP99Ms) && r.users >= (meta.quick ? 0 : kSeedUsers)
-    targetRows.push([name, `seed: ${int(seed.users)} users, all connected, doc p99 ≤ ${kP99Ms} ms, 100 % delivery, 0 errors`,
-      r ? `${int(r.connected)} connected, p99 ${ms(r.doc_p99_ms)} ms, delivery ${pct(r.doc_delivery)}, errors ${r.errors}` : seed.error,
+    const met = !!r && passes(seed, kP99StrictMs) && r.users >= (meta.quick ? 0 : kSeedUsers) &&
+      r.server_rss_peak_mb != null && r.server_rss_peak_mb <= kSeedRssMb
+    targetRows.push([name, `seed: ${int(kSeedUsers)} users in rooms of 4 (run: ${int(seed.users)}), all connected, doc p99 ≤ ${kP99StrictMs} ms, 100 % delivery, 0 errors, server RSS ≤ 2 GB`,
+      r ? `${int(r.connected)} connected, p99 ${ms(r.doc_p99_ms)} ms, delivery ${pct(r.doc_delivery)}, errors ${r.errors}, RSS ${num(r.server_rss_peak_mb, 0)} MB` : seed.error,
+      yesNo(met)])
+  }
+  const storm = of('storm').find(l => l.server === s)
+  if (storm) {
+    const r = storm.result
+    const met = !!r && r.users >= (meta.quick ? 0 : kStormUsers) && r.connected === r.users &&
+      r.errors === 0 && r.connect_all_ms != null && r.connect_all_ms <= kStormMs
+    targetRows.push([name, `connection storm: ${int(kStormUsers)} connected and synced ≤ ${kStormMs / 1000} s (run: ${int(storm.users)})`,
+      r ? `${int(r.connected)} connected, all synced after ${int(r.connect_all_ms)} ms, errors ${r.errors}` : storm.error,
+      yesNo(met)])
+  }
+  const fan = of('fanout').find(l => l.server === s)
+  if (fan) {
+    const r = fan.result
+    const met = !!r && r.users >= (meta.quick ? 0 : kFanoutUsers) && passes(fan, kFanoutP99Ms)
+    targetRows.push([name, `fan-out: one room of ${kFanoutUsers} users, 1 stroke/s each, doc p99 ≤ ${kFanoutP99Ms} ms (run: ${int(fan.users)})`,
+      r ? `${int(r.connected)} connected, p99 ${ms(r.doc_p99_ms)} ms, delivery ${pct(r.doc_delivery)}, bench CPU ${num(r.bench_cpu_pct, 0)} %, server CPU ${num(r.server_cpu_pct, 0)} %` : fan.error,
       yesNo(met)])
   }
   const c = coldOf(s)

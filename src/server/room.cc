@@ -113,7 +113,13 @@ void Room::OnLoaded(Result<storage::LoadedRoom> result) {
   doc_->OnUpdate([this](std::span<const uint8_t> u, crdt::Transaction&) {
     emitted_.assign(u.begin(), u.end());
     captured_ = true;
+    full_state_yws_.reset();
   });
+  if (loaded.log.empty() && !loaded.snapshot.empty() && !peers_.empty()) {
+    // The snapshot is an encoding of exactly this state: the joiners' step 2 as it is.
+    full_state_yws_ = Share(yws::SyncStep2(
+        {reinterpret_cast<const uint8_t*>(loaded.snapshot.data()), loaded.snapshot.size()}));
+  }
   exists_ = loaded.exists;
   last_seq_ = durable_seq_ = std::max<uint64_t>(
       loaded.meta.last_seq, loaded.log.empty() ? loaded.snapshot_seq : loaded.log.back().seq);
@@ -274,6 +280,12 @@ void Room::OnSync(const std::shared_ptr<Peer>& peer, SharedBytes message,
       if (!sv.ok()) {
         ClosePeer(*peer, close_code::kProtocolError,
                   "malformed sync step 1: " + sv.status().ToString(), CloseReason::kProtocolError);
+        return;
+      }
+      if (!hocuspocus && sv.value().empty()) {
+        // A new client: the whole document, encoded once for every joiner.
+        if (!full_state_yws_) full_state_yws_ = Share(yws::SyncStep2(doc_->EncodeStateAsUpdate()));
+        SendTo(*peer, full_state_yws_, MessageKind::kSyncStep2);
         return;
       }
       std::vector<uint8_t> update = doc_->EncodeStateAsUpdate(sv.value());
@@ -769,7 +781,8 @@ void Room::UpdateMemoryEstimate() {
     if (const auto* list = store.Get(c)) structs += list->size();
   }
   // Each struct is an Item plus its list slot; content is about what it takes encoded.
-  stats_->mem_bytes = structs * (sizeof(crdt::Item) + 2 * sizeof(void*)) + stats_->doc_bytes;
+  stats_->mem_bytes = structs * (sizeof(crdt::Item) + 2 * sizeof(void*)) + stats_->doc_bytes +
+                      (full_state_yws_ ? full_state_yws_->size() : 0);
 }
 
 std::string Room::PresenceJson() const {

@@ -157,6 +157,10 @@ class Room : public std::enable_shared_from_this<Room> {
   std::unique_ptr<crdt::Doc> doc_;
   std::vector<uint8_t> emitted_;  // the update the last apply produced
   bool captured_ = false;
+  // The y-websocket sync step 2 for an empty state vector (a new client): the whole document,
+  // encoded once and shared by every joiner until the document changes. Right after a load with
+  // no log it is the stored snapshot itself, so a cold room answers without encoding.
+  SharedBytes full_state_yws_;
   protocol::AwarenessState awareness_;
   std::vector<std::shared_ptr<Peer>> peers_;
 

@@ -44,6 +44,9 @@ constexpr size_t kShrinkAbove = 64 * 1024;
 constexpr size_t kMaxFramesPerWrite = 256;
 constexpr size_t kMaxBytesPerWrite = 1 << 20;
 
+// What may wait before a message that alone exceeds max_send_queue_bytes.
+constexpr size_t kSmallBacklog = 64 * 1024;
+
 // Close reasons travel in a control frame: at most 123 bytes.
 std::string TrimReason(std::string reason) {
   if (reason.size() > 123) {
@@ -173,8 +176,13 @@ void WsConnection::Close(uint16_t code, std::string reason, CloseReason metric, 
 
 void WsConnection::DoSend(SharedBytes message) {
   if (closing_ || finished_) return;
-  // One message may exceed the bound when nothing else waits (a large sync step 2).
-  if (!queue_.empty() && queued_bytes_ + message->size() > options_.max_send_queue_bytes) {
+  // A message larger than the bound by itself (a large document's sync step 2) is let through
+  // when little waits before it (the handshake's first messages); otherwise the bytes waiting
+  // plus this message must fit.
+  const size_t bound = options_.max_send_queue_bytes;
+  const bool fits = message->size() > bound ? queued_bytes_ <= kSmallBacklog
+                                            : queued_bytes_ + message->size() <= bound;
+  if (!queue_.empty() && !fits) {
     DoClose(close_code::kPolicy,
             "send queue over " + std::to_string(options_.max_send_queue_bytes) +
                 " bytes: the client reads too slowly",

@@ -226,5 +226,22 @@ TEST(Encoder, InvalidUtf8IsSanitized) {
   EXPECT_EQ(Utf8ToUtf16("a\xff" "b\xe2\x82"), u"a\uFFFDb\uFFFD");
 }
 
+TEST(Utf, ConversionsAroundLongAsciiRuns) {
+  // ASCII runs longer than the 8-byte fast path, between 2-, 3- and 4-byte sequences, a lone
+  // surrogate (U+FFFD in UTF-8) and an invalid byte at the very end.
+  const std::string ascii = "the quick brown fox jumps over the lazy dog";
+  const std::string utf8 = ascii + "\xc3\xa9" + ascii + "\xe2\x82\xac" + ascii +
+                           "\xf0\x9f\x98\x80" + ascii + "\xff";
+  const std::u16string a16(ascii.begin(), ascii.end());
+  const std::u16string expected =
+      a16 + u"\u00e9" + a16 + u"\u20ac" + a16 + u"\xD83D\xDE00" + a16 + u"\uFFFD";
+  EXPECT_EQ(Utf8ToUtf16(utf8), expected);
+  EXPECT_EQ(Utf16Length(utf8), expected.size());
+  EXPECT_EQ(Utf16ToUtf8(expected), utf8.substr(0, utf8.size() - 1) + "\xef\xbf\xbd");
+  EXPECT_EQ(Utf16ToUtf8(a16 + u"\xD800" + a16), ascii + "\xef\xbf\xbd" + ascii);
+  EXPECT_EQ(Utf16ToUtf8(u""), "");
+  EXPECT_EQ(Utf8ToUtf16(""), u"");
+}
+
 }  // namespace
 }  // namespace symphony::crdt::lib0

@@ -57,29 +57,32 @@ void AppendSanitizedUtf8(std::string* out, std::string_view s) {
 }
 
 std::u16string Utf8ToUtf16(std::string_view utf8) {
-  std::u16string out;
-  out.reserve(utf8.size());
   const auto* p = reinterpret_cast<const uint8_t*>(utf8.data());
   const size_t n = utf8.size();
+  // Never more UTF-16 units than UTF-8 bytes: write in place, then trim.
+  std::u16string out(n, u'\0');
+  char16_t* o = out.data();
+  size_t k = 0;
   size_t i = 0;
   while (i < n) {
-    if (p[i] < 0x80) {
-      out.push_back(p[i++]);
-      continue;
-    }
+    // ASCII runs (most text) are widened in bulk.
+    const size_t j = SkipAscii(p, i, n);
+    for (; i < j; ++i) o[k++] = p[i];
+    if (i >= n) break;
     size_t len;
     int32_t cp = DecodeUtf8Step(p + i, n - i, &len);
     i += len;
     if (cp < 0) {
-      out.push_back(static_cast<char16_t>(kReplacementChar));
-    } else if (cp >= 0x10000) {
+      o[k++] = static_cast<char16_t>(kReplacementChar);
+    } else if (cp >= 0x10000) {  // four bytes in, two units out
       cp -= 0x10000;
-      out.push_back(static_cast<char16_t>(0xD800 | (cp >> 10)));
-      out.push_back(static_cast<char16_t>(0xDC00 | (cp & 0x3FF)));
+      o[k++] = static_cast<char16_t>(0xD800 | (cp >> 10));
+      o[k++] = static_cast<char16_t>(0xDC00 | (cp & 0x3FF));
     } else {
-      out.push_back(static_cast<char16_t>(cp));
+      o[k++] = static_cast<char16_t>(cp);
     }
   }
+  out.resize(k);
   return out;
 }
 
@@ -87,7 +90,18 @@ std::string Utf16ToUtf8(std::u16string_view utf16) {
   std::string out;
   out.reserve(utf16.size());
   const size_t n = utf16.size();
-  for (size_t i = 0; i < n; ++i) {
+  size_t i = 0;
+  while (i < n) {
+    // ASCII runs are narrowed in bulk.
+    size_t j = i;
+    while (j < n && utf16[j] < 0x80) ++j;
+    if (j > i) {
+      const size_t at = out.size();
+      out.resize(at + (j - i));
+      char* d = out.data() + at;
+      for (; i < j; ++i) *d++ = static_cast<char>(utf16[i]);
+      if (i >= n) break;
+    }
     char32_t c = utf16[i];
     if (c >= 0xD800 && c <= 0xDFFF) {
       if (c <= 0xDBFF && i + 1 < n && utf16[i + 1] >= 0xDC00 && utf16[i + 1] <= 0xDFFF) {
@@ -98,6 +112,7 @@ std::string Utf16ToUtf8(std::u16string_view utf16) {
       }
     }
     AppendUtf8(&out, c);
+    ++i;
   }
   return out;
 }
