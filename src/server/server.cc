@@ -1,3 +1,4 @@
+#include <sys/resource.h>
 #include "server/server.h"
 
 #include <unistd.h>
@@ -42,6 +43,19 @@ std::string FindAssetDir(std::initializer_list<std::string_view> relative) {
     }
   }
   return "";
+}
+
+// Every connection is a file descriptor: take the whole hard limit, and return the limit in
+// force (0 when unknown or unlimited).
+uint64_t RaiseOpenFileLimit() {
+  struct rlimit lim {};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
+  if (lim.rlim_cur < lim.rlim_max) {
+    struct rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+  }
+  return lim.rlim_cur == RLIM_INFINITY ? 0 : static_cast<uint64_t>(lim.rlim_cur);
 }
 
 }  // namespace
@@ -105,6 +119,10 @@ int RunServer(const ServerOptions& given) {
                           {"storage", std::string(store->name())},
                           {"data", options.data_dir},
                           {"static", options.static_dir.empty() ? "-" : options.static_dir}});
+  if (const uint64_t files = RaiseOpenFileLimit(); files != 0 && files < 4096) {
+    log::Warn("few open files allowed: each connection takes one; raise the limit (ulimit -n)",
+              {{"limit", files}});
+  }
 
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (auto& c : contexts) guards.push_back(asio::make_work_guard(*c));
