@@ -1,6 +1,6 @@
-#include <sys/resource.h>
 #include "server/server.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <boost/asio/executor_work_guard.hpp>
