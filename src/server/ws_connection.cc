@@ -179,9 +179,13 @@ void WsConnection::DoSend(SharedBytes message) {
   // A message larger than the bound by itself (a large document's sync step 2) is let through
   // when little waits before it (the handshake's first messages); otherwise the bytes waiting
   // plus this message must fit.
+  // Such a message does not count against the bound while it waits, so the small messages
+  // behind it (the Hocuspocus server's own step 1, awareness) still fit.
   const size_t bound = options_.max_send_queue_bytes;
-  const bool fits = message->size() > bound ? queued_bytes_ <= kSmallBacklog
-                                            : queued_bytes_ + message->size() <= bound;
+  const size_t counted = queued_bytes_ - exempt_bytes_;
+  const bool oversized = message->size() > bound;
+  const bool fits = oversized ? exempt_bytes_ == 0 && counted <= kSmallBacklog
+                              : counted + message->size() <= bound;
   if (!queue_.empty() && !fits) {
     DoClose(close_code::kPolicy,
             "send queue over " + std::to_string(options_.max_send_queue_bytes) +
@@ -190,7 +194,8 @@ void WsConnection::DoSend(SharedBytes message) {
     return;
   }
   queued_bytes_ += message->size();
-  queue_.push_back({std::move(message), false});
+  if (oversized) exempt_bytes_ += message->size();
+  queue_.push_back({std::move(message), false, oversized});
   ScheduleFlush();
 }
 
@@ -252,6 +257,7 @@ void WsConnection::OnWritten(beast::error_code ec) {
     } else {
       Metrics().AddBytesOut(out.bytes->size());
       queued_bytes_ -= out.bytes->size();
+      if (out.exempt) exempt_bytes_ -= out.bytes->size();
     }
     queue_.pop_front();
   }
@@ -264,7 +270,7 @@ void WsConnection::OnWritten(beast::error_code ec) {
     // Nothing may follow a close frame. Done once the peer's close arrived too; otherwise
     // the read loop waits for it, and the close timer bounds the wait.
     queue_.clear();
-    queued_bytes_ = 0;
+    queued_bytes_ = exempt_bytes_ = 0;
     if (peer_closed_) {
       Finish();
     } else if (read_failed_) {
@@ -290,9 +296,10 @@ void WsConnection::DoClose(uint16_t code, std::string reason, CloseReason metric
   if (!drain) {
     // Drop what waits; the frames being written must finish first.
     queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(in_flight_), queue_.end());
-    queued_bytes_ = 0;
+    queued_bytes_ = exempt_bytes_ = 0;
     for (const auto& out : queue_) {
       if (!out.control) queued_bytes_ += out.bytes->size();
+      if (out.exempt) exempt_bytes_ += out.bytes->size();
     }
   }
   close_timer_.expires_after(kCloseDeadline);
@@ -441,7 +448,7 @@ void WsConnection::Finish() {
   if (counted_) Metrics().ConnectionClosed(MetricsProtocol());
   close_timer_.cancel();
   queue_.clear();
-  queued_bytes_ = 0;
+  queued_bytes_ = exempt_bytes_ = 0;
   beast::error_code ignored;
   if (upgrade_) {
     beast::get_lowest_layer(*upgrade_).socket().close(ignored);

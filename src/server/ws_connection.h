@@ -108,6 +108,7 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   struct Outgoing {
     SharedBytes bytes;
     bool control = false;
+    bool exempt = false;  // over max_send_queue_bytes by itself: not counted against it
   };
 
   void OnUpgraded();
@@ -153,6 +154,7 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   std::deque<Outgoing> queue_;
   size_t in_flight_ = 0;
   size_t queued_bytes_ = 0;  // message bytes queued, in flight included
+  size_t exempt_bytes_ = 0;  // of which in oversized messages (see DoSend)
   std::vector<uint8_t> headers_;
   std::vector<boost::asio::const_buffer> gather_;
   bool writing_ = false;
