@@ -49,5 +49,7 @@ Status WriteFileBytes(const std::string& path, std::span<const uint8_t> bytes);
 
 // Prints "symphony: <message>" on stderr and returns `code`.
 int Fail(int code, const std::string& message);
+// Fail for a storage error: kExitBadInput when the stored data is corrupt, else kExitError.
+int FailStatus(const Status& st);
 
 }  // namespace symphony::cli

@@ -90,12 +90,12 @@ int RunDiff(const DiffArgs& a) {
   return kExitOk;
 }
 
-struct InspectArgs {
+struct UpdateInspectArgs {
   std::string file;
   bool v2 = false;
 };
 
-int RunInspect(const InspectArgs& a) {
+int RunUpdateInspect(const UpdateInspectArgs& a) {
   Result<std::vector<uint8_t>> bytes = ReadFileBytes(a.file);
   if (!bytes.ok()) return Fail(kExitError, bytes.status().message());
   const UpdateFormat format = a.v2 ? UpdateFormat::kV2 : UpdateFormat::kV1;
@@ -155,7 +155,7 @@ void RegisterDocCommand(CLI::App& app, CommandRunner* runner) {
   diff->add_flag("--v2", diff_args->v2, "State and output are in format v2 (default v1)");
   diff->callback([runner, diff_args] { *runner = [diff_args] { return RunDiff(*diff_args); }; });
 
-  auto inspect_args = std::make_shared<InspectArgs>();
+  auto inspect_args = std::make_shared<UpdateInspectArgs>();
   CLI::App* inspect = doc->add_subcommand(
       "inspect", "Print the structs and the delete set of one update, readably");
   inspect->add_option("file", inspect_args->file, "The update (not framed)")
@@ -163,7 +163,7 @@ void RegisterDocCommand(CLI::App& app, CommandRunner* runner) {
       ->type_name("FILE");
   inspect->add_flag("--v2", inspect_args->v2, "The update is in format v2 (default v1)");
   inspect->callback(
-      [runner, inspect_args] { *runner = [inspect_args] { return RunInspect(*inspect_args); }; });
+      [runner, inspect_args] { *runner = [inspect_args] { return RunUpdateInspect(*inspect_args); }; });
 }
 
 }  // namespace symphony::cli

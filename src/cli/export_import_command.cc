@@ -46,10 +46,6 @@ struct ImportArgs {
   DataDirArgs data;
 };
 
-int FailStatus(const Status& st) {
-  return Fail(st.code() == StatusCode::kCorrupt ? kExitBadInput : kExitError, st.message());
-}
-
 int RunExport(const ExportArgs& a) {
   Result<DataDir> data = OpenDataDir(a.data, /*create=*/false);
   if (!data.ok()) return FailStatus(data.status());

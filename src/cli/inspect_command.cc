@@ -101,10 +101,6 @@ json MetaJson(const storage::RoomMeta& m) {
           {"peak_connections", m.peak_connections}};
 }
 
-int FailStatus(const Status& st) {
-  return Fail(st.code() == StatusCode::kCorrupt ? kExitBadInput : kExitError, st.message());
-}
-
 int RunList(const InspectArgs& a) {
   Result<DataDir> data = OpenDataDir(a.data, /*create=*/false);
   if (!data.ok()) return FailStatus(data.status());

@@ -43,4 +43,8 @@ int Fail(int code, const std::string& message) {
   return code;
 }
 
+int FailStatus(const Status& st) {
+  return Fail(st.code() == StatusCode::kCorrupt ? kExitBadInput : kExitError, st.message());
+}
+
 }  // namespace symphony::cli

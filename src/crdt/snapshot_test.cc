@@ -14,26 +14,13 @@
 #include "crdt/types/abstract_type.h"
 #include "crdt/types/map.h"
 #include "crdt/types/text.h"
+#include "support/hex.h"
 
 namespace symphony::crdt {
 namespace {
 
-std::vector<uint8_t> Hex(std::string_view s) {
-  std::vector<uint8_t> out;
-  auto nib = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  for (size_t i = 0; i + 1 < s.size(); i += 2) out.push_back(nib(s[i]) << 4 | nib(s[i + 1]));
-  return out;
-}
-
-std::string ToHex(const std::vector<uint8_t>& b) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (uint8_t c : b) {
-    s += d[c >> 4];
-    s += d[c & 15];
-  }
-  return s;
-}
+using symphony::testing::FromHex;
+using symphony::testing::ToHex;
 
 // Golden bytes from `node gen_update_vectors.mjs --cases`: a gc-off doc of clients 9 and 12,
 // a snapshot when its text was "hello world!", then more edits.
@@ -63,18 +50,18 @@ std::unique_ptr<Doc> LoadGcOff(const std::vector<uint8_t>& state) {
 }
 
 TEST(SnapshotTest, EncodeDecodeMatchesYjs) {
-  auto snap = DecodeSnapshot(Hex(kSnapV1));
+  auto snap = DecodeSnapshot(FromHex(kSnapV1));
   ASSERT_TRUE(snap.ok()) << snap.status().ToString();
   EXPECT_EQ(snap->sv, (StateVector{{9, 7}, {12, 6}}));
   EXPECT_EQ(ToHex(EncodeSnapshot(*snap)), kSnapV1);
   EXPECT_EQ(ToHex(EncodeSnapshot(*snap, UpdateFormat::kV2)), kSnapV2);
-  auto again = DecodeSnapshot(Hex(kSnapV2), UpdateFormat::kV2);
+  auto again = DecodeSnapshot(FromHex(kSnapV2), UpdateFormat::kV2);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(EqualSnapshots(*snap, *again));
 }
 
 TEST(SnapshotTest, DecodeRejectsTruncatedInput) {
-  const auto bytes = Hex(kSnapNowV1);
+  const auto bytes = FromHex(kSnapNowV1);
   for (size_t n = 0; n < bytes.size(); ++n) {
     auto r = DecodeSnapshot(std::span<const uint8_t>(bytes.data(), n));
     EXPECT_FALSE(r.ok()) << n;
@@ -84,21 +71,21 @@ TEST(SnapshotTest, DecodeRejectsTruncatedInput) {
 }
 
 TEST(SnapshotTest, CreateSnapshotOfDocMatchesYjs) {
-  auto doc = LoadGcOff(Hex(kSnapOriginState));
+  auto doc = LoadGcOff(FromHex(kSnapOriginState));
   EXPECT_EQ(ToHex(EncodeSnapshot(CreateSnapshot(*doc))), kSnapNowV1);
 }
 
 TEST(SnapshotTest, CreateDocFromSnapshotMatchesYjs) {
-  auto origin = LoadGcOff(Hex(kSnapOriginState));
+  auto origin = LoadGcOff(FromHex(kSnapOriginState));
   const std::vector<uint8_t> before = origin->EncodeStateAsUpdate();
-  auto snap = DecodeSnapshot(Hex(kSnapV1));
+  auto snap = DecodeSnapshot(FromHex(kSnapV1));
   ASSERT_TRUE(snap.ok());
   auto restored = CreateDocFromSnapshot(*origin, *snap);
   ASSERT_TRUE(restored.ok()) << restored.status().ToString();
   EXPECT_EQ(ToHex((*restored)->EncodeStateAsUpdate()), kSnapRestoredState);
   EXPECT_EQ((*restored)->GetText("t").ToString(), "hello world!");
 
-  auto partial = DecodeSnapshot(Hex(kSnapPartialV1));
+  auto partial = DecodeSnapshot(FromHex(kSnapPartialV1));
   ASSERT_TRUE(partial.ok());
   auto restored2 = CreateDocFromSnapshot(*origin, *partial);
   ASSERT_TRUE(restored2.ok()) << restored2.status().ToString();
@@ -112,7 +99,7 @@ TEST(SnapshotTest, CreateDocFromSnapshotErrors) {
   Doc gc_on;
   auto r = CreateDocFromSnapshot(gc_on, Snapshot{});
   EXPECT_FALSE(r.ok());
-  auto origin = LoadGcOff(Hex(kSnapOriginState));
+  auto origin = LoadGcOff(FromHex(kSnapOriginState));
   Snapshot beyond;
   beyond.sv[9] = 1000;
   r = CreateDocFromSnapshot(*origin, beyond);
@@ -169,7 +156,7 @@ TEST(SnapshotTest, VectorsMatchYjs) {
     std::string op, fmt, input, eq, expected;
     ls >> op >> fmt >> input >> eq >> expected;
     if (op != "snapshot") continue;
-    auto snap = DecodeSnapshot(Hex(input));
+    auto snap = DecodeSnapshot(FromHex(input));
     ASSERT_TRUE(snap.ok()) << snap.status().ToString();
     const UpdateFormat f = fmt == "v2" ? UpdateFormat::kV2 : UpdateFormat::kV1;
     EXPECT_EQ(ToHex(EncodeSnapshot(*snap, f)), expected);

@@ -11,26 +11,18 @@
 #include <vector>
 
 #include "crdt/lib0/encoder.h"
+#include "support/hex.h"
 
 namespace symphony::crdt {
 namespace {
 
-std::vector<uint8_t> Hex(std::string_view s) {
-  std::vector<uint8_t> out;
-  if (s == "-") return out;
-  auto nib = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  for (size_t i = 0; i + 1 < s.size(); i += 2) out.push_back(nib(s[i]) << 4 | nib(s[i + 1]));
-  return out;
+// The vector file writes an empty byte string as "-".
+std::vector<uint8_t> FromVectorHex(std::string_view s) {
+  return s == "-" ? std::vector<uint8_t>{} : symphony::testing::FromHex(s);
 }
 
-std::string ToHex(const std::vector<uint8_t>& b) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (uint8_t c : b) {
-    s += d[c >> 4];
-    s += d[c & 15];
-  }
-  return s.empty() ? "-" : s;
+std::string ToVectorHex(const std::vector<uint8_t>& b) {
+  return b.empty() ? "-" : symphony::testing::ToHex(b);
 }
 
 // Golden bytes from `node gen_update_vectors.mjs --cases`.
@@ -112,10 +104,10 @@ constexpr char kMixedSv[] =
 
 std::string Merge(std::vector<std::string_view> hexes, UpdateFormat f) {
   std::vector<std::vector<uint8_t>> ups;
-  for (auto h : hexes) ups.push_back(Hex(h));
+  for (auto h : hexes) ups.push_back(FromVectorHex(h));
   auto r = MergeUpdates(ups, f);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? ToHex(r.value()) : "";
+  return r.ok() ? ToVectorHex(r.value()) : "";
 }
 
 TEST(MergeUpdatesTest, ConsecutiveUpdatesOfOneClient) {
@@ -129,9 +121,9 @@ TEST(MergeUpdatesTest, GapBecomesSkip) {
   EXPECT_EQ(Merge({kGap3, kGap1}, UpdateFormat::kV1), kGapMerged);
   const std::string all = Merge({kGapMerged, kGap1, kGap3}, UpdateFormat::kV1);
   EXPECT_EQ(all, kGapMerged);
-  auto sv = EncodeStateVectorFromUpdate(Hex(kGapMerged), UpdateFormat::kV1);
+  auto sv = EncodeStateVectorFromUpdate(FromVectorHex(kGapMerged), UpdateFormat::kV1);
   ASSERT_TRUE(sv.ok());
-  EXPECT_EQ(ToHex(sv.value()), kGapDiffSv);
+  EXPECT_EQ(ToVectorHex(sv.value()), kGapDiffSv);
 }
 
 TEST(MergeUpdatesTest, OverlapIsSlicedInsideSurrogatePair) {
@@ -153,13 +145,13 @@ TEST(MergeUpdatesTest, SingleAndNoUpdates) {
   EXPECT_EQ(one.value(), garbage);  // Yjs returns a single update unchanged
   auto none = MergeUpdates(std::vector<std::vector<uint8_t>>{}, UpdateFormat::kV1);
   ASSERT_TRUE(none.ok());
-  EXPECT_EQ(ToHex(none.value()), "0000");
+  EXPECT_EQ(ToVectorHex(none.value()), "0000");
 }
 
 TEST(MergeUpdatesTest, ErrorsNameTheUpdate) {
   std::string bad = kTextB;
   bad.resize(bad.size() - 6);
-  std::vector<std::vector<uint8_t>> ups = {Hex(kTextA), Hex(bad)};
+  std::vector<std::vector<uint8_t>> ups = {FromVectorHex(kTextA), FromVectorHex(bad)};
   auto r = MergeUpdates(ups, UpdateFormat::kV1);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("update 1"), std::string::npos) << r.status().ToString();
@@ -167,38 +159,38 @@ TEST(MergeUpdatesTest, ErrorsNameTheUpdate) {
 }
 
 TEST(DiffUpdateTest, MatchesYjs) {
-  auto d = DiffUpdate(Hex(kOverlapFull), Hex(kOverlapSv), UpdateFormat::kV1);
+  auto d = DiffUpdate(FromVectorHex(kOverlapFull), FromVectorHex(kOverlapSv), UpdateFormat::kV1);
   ASSERT_TRUE(d.ok()) << d.status().ToString();
-  EXPECT_EQ(ToHex(d.value()), kOverlapDiff);
+  EXPECT_EQ(ToVectorHex(d.value()), kOverlapDiff);
   // The state vector ends inside a surrogate pair: the written string starts with U+FFFD.
-  d = DiffUpdate(Hex(kOverlapFull), Hex(kSvMid), UpdateFormat::kV1);
+  d = DiffUpdate(FromVectorHex(kOverlapFull), FromVectorHex(kSvMid), UpdateFormat::kV1);
   ASSERT_TRUE(d.ok());
-  EXPECT_EQ(ToHex(d.value()), kOverlapDiffMid);
-  d = DiffUpdate(Hex(kOverlapFullV2), Hex(kSvMid), UpdateFormat::kV2);
+  EXPECT_EQ(ToVectorHex(d.value()), kOverlapDiffMid);
+  d = DiffUpdate(FromVectorHex(kOverlapFullV2), FromVectorHex(kSvMid), UpdateFormat::kV2);
   ASSERT_TRUE(d.ok());
-  EXPECT_EQ(ToHex(d.value()), kOverlapDiffMidV2);
+  EXPECT_EQ(ToVectorHex(d.value()), kOverlapDiffMidV2);
 }
 
 TEST(DiffUpdateTest, BadStateVector) {
-  auto d = DiffUpdate(Hex(kOverlapFull), Hex("05"), UpdateFormat::kV1);
+  auto d = DiffUpdate(FromVectorHex(kOverlapFull), FromVectorHex("05"), UpdateFormat::kV1);
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.status().message().rfind("state vector: ", 0), 0u);
 }
 
 TEST(ConvertUpdateFormatTest, MatchesYjs) {
-  auto v2 = ConvertUpdateFormat(Hex(kMixedV1), UpdateFormat::kV1, UpdateFormat::kV2);
+  auto v2 = ConvertUpdateFormat(FromVectorHex(kMixedV1), UpdateFormat::kV1, UpdateFormat::kV2);
   ASSERT_TRUE(v2.ok()) << v2.status().ToString();
-  EXPECT_EQ(ToHex(v2.value()), kMixedV1toV2);
-  auto v1 = ConvertUpdateFormat(Hex(kMixedV2), UpdateFormat::kV2, UpdateFormat::kV1);
+  EXPECT_EQ(ToVectorHex(v2.value()), kMixedV1toV2);
+  auto v1 = ConvertUpdateFormat(FromVectorHex(kMixedV2), UpdateFormat::kV2, UpdateFormat::kV1);
   ASSERT_TRUE(v1.ok()) << v1.status().ToString();
-  EXPECT_EQ(ToHex(v1.value()), kMixedV2toV1);
-  auto sv = EncodeStateVectorFromUpdate(Hex(kMixedV1), UpdateFormat::kV1);
+  EXPECT_EQ(ToVectorHex(v1.value()), kMixedV2toV1);
+  auto sv = EncodeStateVectorFromUpdate(FromVectorHex(kMixedV1), UpdateFormat::kV1);
   ASSERT_TRUE(sv.ok());
-  EXPECT_EQ(ToHex(sv.value()), kMixedSv);
+  EXPECT_EQ(ToVectorHex(sv.value()), kMixedSv);
 }
 
 TEST(DecodeUpdateTest, StructsAndDeleteSet) {
-  auto r = DecodeUpdate(Hex(kGapMerged), UpdateFormat::kV1);
+  auto r = DecodeUpdate(FromVectorHex(kGapMerged), UpdateFormat::kV1);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const auto& s = r->structs;
   ASSERT_EQ(s.size(), 3u);
@@ -214,12 +206,12 @@ TEST(DecodeUpdateTest, StructsAndDeleteSet) {
   EXPECT_EQ(s[2]->parent_kind, ParentKind::kNone);
   EXPECT_TRUE(r->ds.empty());
 
-  r = DecodeUpdate(Hex(kOverlapFull), UpdateFormat::kV1);
+  r = DecodeUpdate(FromVectorHex(kOverlapFull), UpdateFormat::kV1);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->ds.clients().size(), 1u);
   EXPECT_EQ(r->ds.clients()[0].second, (DeleteSet::Ranges{{1, 1}}));
 
-  auto meta = ParseUpdateMeta(Hex(kGapMerged), UpdateFormat::kV1);
+  auto meta = ParseUpdateMeta(FromVectorHex(kGapMerged), UpdateFormat::kV1);
   ASSERT_TRUE(meta.ok());
   EXPECT_EQ(meta->from, (StateVector{{7, 0}}));
   EXPECT_EQ(meta->to, (StateVector{{7, 5}}));
@@ -260,12 +252,12 @@ TEST(LazyStructReaderTest, StructCountIsBounded) {
 // Every prefix and many single-byte corruptions of real updates: errors, never crashes.
 TEST(UpdatesRobustnessTest, TruncatedAndCorruptedInputs) {
   for (const char* h : {kMixedV1, kOverlapFull, kGapMerged, kItemsState}) {
-    const auto full = Hex(h);
+    const auto full = FromVectorHex(h);
     for (size_t n = 0; n < full.size(); ++n) {
       std::vector<uint8_t> cut(full.begin(), full.begin() + n);
       std::vector<std::vector<uint8_t>> ups = {cut, full};
       (void)MergeUpdates(ups, UpdateFormat::kV1);
-      (void)DiffUpdate(cut, Hex("01050a"), UpdateFormat::kV1);
+      (void)DiffUpdate(cut, FromVectorHex("01050a"), UpdateFormat::kV1);
       (void)ConvertUpdateFormat(cut, UpdateFormat::kV1, UpdateFormat::kV2);
       (void)DecodeUpdate(cut, UpdateFormat::kV1);
       for (uint8_t x : {0x01, 0x7f, 0x80, 0xff}) {
@@ -280,7 +272,7 @@ TEST(UpdatesRobustnessTest, TruncatedAndCorruptedInputs) {
     }
   }
   for (const char* h : {kMixedV2, kOverlapFullV2}) {
-    const auto full = Hex(h);
+    const auto full = FromVectorHex(h);
     for (size_t n = 0; n < full.size(); ++n) {
       std::vector<uint8_t> cut(full.begin(), full.begin() + n);
       std::vector<std::vector<uint8_t>> ups = {full, cut};
@@ -291,7 +283,7 @@ TEST(UpdatesRobustnessTest, TruncatedAndCorruptedInputs) {
         bad[n] ^= x;
         std::vector<std::vector<uint8_t>> ups2 = {bad, full};
         (void)MergeUpdates(ups2, UpdateFormat::kV2);
-        (void)DiffUpdate(bad, Hex("00"), UpdateFormat::kV2);
+        (void)DiffUpdate(bad, FromVectorHex("00"), UpdateFormat::kV2);
         (void)DecodeUpdate(bad, UpdateFormat::kV2);
       }
     }
@@ -319,21 +311,21 @@ TEST(UpdateVectorsTest, AllMatchYjs) {
     std::string got;
     if (op == "merge") {
       std::vector<std::vector<uint8_t>> ups;
-      for (const auto& a : args) ups.push_back(Hex(a));
+      for (const auto& a : args) ups.push_back(FromVectorHex(a));
       auto r = MergeUpdates(ups, f);
-      got = r.ok() ? ToHex(r.value()) : r.status().ToString();
+      got = r.ok() ? ToVectorHex(r.value()) : r.status().ToString();
     } else if (op == "diff") {
-      auto r = DiffUpdate(Hex(args[0]), Hex(args[1]), f);
-      got = r.ok() ? ToHex(r.value()) : r.status().ToString();
+      auto r = DiffUpdate(FromVectorHex(args[0]), FromVectorHex(args[1]), f);
+      got = r.ok() ? ToVectorHex(r.value()) : r.status().ToString();
     } else if (op == "convert") {
       const UpdateFormat to = f == UpdateFormat::kV1 ? UpdateFormat::kV2 : UpdateFormat::kV1;
-      auto r = ConvertUpdateFormat(Hex(args[0]), f, to);
-      got = r.ok() ? ToHex(r.value()) : r.status().ToString();
+      auto r = ConvertUpdateFormat(FromVectorHex(args[0]), f, to);
+      got = r.ok() ? ToVectorHex(r.value()) : r.status().ToString();
     } else if (op == "sv") {
-      auto r = EncodeStateVectorFromUpdate(Hex(args[0]), f);
-      got = r.ok() ? ToHex(r.value()) : r.status().ToString();
+      auto r = EncodeStateVectorFromUpdate(FromVectorHex(args[0]), f);
+      got = r.ok() ? ToVectorHex(r.value()) : r.status().ToString();
     } else if (op == "meta") {
-      auto r = ParseUpdateMeta(Hex(args[0]), f);
+      auto r = ParseUpdateMeta(FromVectorHex(args[0]), f);
       auto str = [](const StateVector& sv) {
         std::vector<std::pair<ClientId, Clock>> e(sv.begin(), sv.end());
         std::sort(e.begin(), e.end());

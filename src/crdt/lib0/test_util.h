@@ -9,29 +9,12 @@
 #include <string_view>
 #include <vector>
 
+#include "support/hex.h"
+
 namespace symphony::crdt::testing {
 
-inline std::vector<uint8_t> FromHex(std::string_view h) {
-  auto nib = [](char c) -> uint8_t {
-    return static_cast<uint8_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-  };
-  std::vector<uint8_t> out;
-  out.reserve(h.size() / 2);
-  for (size_t i = 0; i + 1 < h.size(); i += 2) {
-    out.push_back(static_cast<uint8_t>(nib(h[i]) << 4 | nib(h[i + 1])));
-  }
-  return out;
-}
-
-inline std::string ToHex(const std::vector<uint8_t>& b) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  for (uint8_t x : b) {
-    s.push_back(kHex[x >> 4]);
-    s.push_back(kHex[x & 15]);
-  }
-  return s;
-}
+using symphony::testing::FromHex;
+using symphony::testing::ToHex;
 
 // UTF-16 code units given as groups of four hex digits.
 inline std::u16string FromU16Hex(std::string_view h) {

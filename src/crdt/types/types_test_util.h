@@ -12,6 +12,7 @@
 #include "crdt/doc.h"
 #include "crdt/lib0/any.h"
 #include "crdt/types/abstract_type.h"
+#include "support/hex.h"
 
 namespace symphony::crdt::testing {
 
@@ -24,23 +25,9 @@ inline DocOptions Opts(ClientId client) {
 }
 
 inline std::string Hex(std::span<const uint8_t> bytes) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 15];
-  }
-  return out;
+  return symphony::testing::ToHex(bytes);
 }
-
-inline std::vector<uint8_t> FromHex(std::string_view hex) {
-  std::vector<uint8_t> out;
-  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<uint8_t>(nibble(hex[i]) * 16 + nibble(hex[i + 1])));
-  }
-  return out;
-}
+using symphony::testing::FromHex;
 
 // 64-bit FNV-1a as 16 hex digits (gen_type_vectors.mjs's fnv1a64).
 inline std::string Fnv1a64(std::span<const uint8_t> bytes) {
