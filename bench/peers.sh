@@ -14,6 +14,7 @@
 # points above a server's saturation), SYMPHONY_BIN (default build/symphony),
 # PEERS_SYMPHONY_ARGS (extra `symphony serve` flags), PEERS_PORT_BASE (default 27700),
 # PEERS_FANOUT_DOC_RATE (strokes per second per user in the fan-out, default 1),
+# PEERS_FANOUT_REPLICAS (fan-out users keeping a full replica, default 10; 0: all),
 # PEERS_RESULTS (the Markdown file to write). Only a full run with every server and scenario
 # and no overrides rewrites bench/RESULTS.md; other full runs write
 # build/bench/peers/RESULTS.partial.md.
@@ -66,6 +67,10 @@ else
   storm_users=5000; fanout_users=500; cold_bytes=10000000
 fi
 fanout_rate=${PEERS_FANOUT_DOC_RATE:-1}
+# Users of the fan-out room that keep a full replica; the others decode and measure every update
+# without keeping the document (symphony bench --replicas), so that one 2-core host can drive the
+# room: 500 full replicas integrating 250,000 updates a second measure the generator instead.
+fanout_replicas=${PEERS_FANOUT_REPLICAS:-10}
 cold_runs=3
 
 # Only a complete full run may replace the section of bench/RESULTS.md: every figure there
@@ -73,7 +78,8 @@ cold_runs=3
 if [[ $quick == 1 ]]; then
   out_md=build/bench/peers/RESULTS.quick.md
 elif [[ $servers == "$all_servers" && $scenarios == "$all_scenarios" && -z ${PEERS_USERS:-} &&
-        -z ${PEERS_SYMPHONY_ARGS:-} && -z ${PEERS_FANOUT_DOC_RATE:-} ]]; then
+        -z ${PEERS_SYMPHONY_ARGS:-} && -z ${PEERS_FANOUT_DOC_RATE:-} &&
+        -z ${PEERS_FANOUT_REPLICAS:-} ]]; then
   out_md=bench/RESULTS.md
 else
   out_md=build/bench/peers/RESULTS.partial.md
@@ -303,9 +309,10 @@ if has "$scenarios" storm; then
 fi
 
 if has "$scenarios" fanout; then
-  echo "fanout: one room of $fanout_users users, $fanout_rate stroke/s each" >&2
+  echo "fanout: one room of $fanout_users users, $fanout_rate stroke/s each, $fanout_replicas replicas" >&2
   for name in ${servers//,/ }; do
-    bench_run fanout "$name" --users "$fanout_users" --room-size "$fanout_users" --doc-rate "$fanout_rate" \
+    bench_run fanout "$name" --users "$fanout_users" --room-size "$fanout_users" --replicas "$fanout_replicas" \
+      --doc-rate "$fanout_rate" \
       --presence-rate 0 --ramp "$ramp" --duration "$duration" --drain 5 --connect-timeout 10
   done
 fi

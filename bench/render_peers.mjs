@@ -262,11 +262,23 @@ if (of('storm').length) {
     table([...kHead, 'connect p50 ms', 'connect p99 ms', 'connect_all_ms'], of('storm').map(l => row(l, extra))), '')
 }
 
+// The generator's side of the fan-out: how many of the room's users kept a full replica.
+function fanoutReplicas (r) {
+  if (!r || r.replicas === undefined || r.replicas >= r.room_size) {
+    return 'Every user keeps a full replica (a Yjs document applying every update).'
+  }
+  return `${int(r.replicas)} users keep a full replica (a Yjs document applying every update, ` +
+    'compared at the end); the others decode every update to measure it without keeping the ' +
+    'document (`symphony bench --replicas`), so that the generator does not need a core per ' +
+    '100 users. The server does the same work either way.'
+}
+
 if (of('fanout').length) {
   out.push('### Fan-out', '',
     `One room of ${int(of('fanout')[0].users)} users, each sending ${of('fanout').find(l => l.result)?.result?.doc_rate ?? '?'} ` +
     'strokes per second and no presence: every stroke ' +
-    `goes to ${int(of('fanout')[0].users - 1)} others.`, '',
+    `goes to ${int(of('fanout')[0].users - 1)} others. ` +
+    fanoutReplicas(of('fanout').find(l => l.result)?.result), '',
     table(kHead, of('fanout').map(l => row(l))), '')
 }
 

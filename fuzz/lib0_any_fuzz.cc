@@ -1,6 +1,7 @@
 // Fuzzes lib0 readAny and JSON parse / stringify over the same input.
 //
 // Invariants:
+//  - SkipAny consumes the same bytes as readAny and fails with the same error.
 //  - readAny on arbitrary bytes never crashes; a value it accepts re-encodes to bytes that decode
 //    to an equal value, and re-encoding that gives the same bytes (writeAny is canonical).
 //  - JSON.stringify output always parses, and stringify(parse(x)) is a fixpoint.
@@ -70,6 +71,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   {
     Decoder d({data, size});
     Any v = d.ReadAny();
+    Decoder skip({data, size});
+    skip.SkipAny();
+    Check(skip.failed() == d.failed(), "SkipAny fails exactly when ReadAny fails");
+    Check(skip.pos() == d.pos() || d.failed(), "SkipAny consumes what ReadAny consumes");
+    Check(!d.failed() || skip.status().ToString() == d.status().ToString(),
+          "SkipAny reports ReadAny's error");
     if (!d.failed()) {
       CheckAnyRoundTrip(v);
       CheckJsonFixpoint(v);

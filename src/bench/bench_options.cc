@@ -16,6 +16,7 @@ bool InRange(double v, double lo, double hi) { return std::isfinite(v) && v >= l
 Status ValidateOptions(const BenchOptions& o) {
   if (o.users < 1 || o.users > 100000) return Bad("--users must be 1..100000");
   if (o.room_size < 1 || o.room_size > 1000) return Bad("--room-size must be 1..1000");
+  if (o.replicas > 1000) return Bad("--replicas must be 0..1000 (0: every user)");
   if (!InRange(o.doc_rate, 0, 1000)) return Bad("--doc-rate must be 0..1000 per second");
   if (!InRange(o.presence_rate, 0, 1000)) return Bad("--presence-rate must be 0..1000 per second");
   if (!InRange(o.duration_s, 0, 86400) || o.duration_s <= 0) {

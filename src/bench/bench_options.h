@@ -21,6 +21,9 @@ struct BenchOptions {
 
   uint32_t users = 40;
   uint32_t room_size = 4;  // users per room; the last room may be smaller
+  // Users per room that keep a full replica (the first ones of each room); the others decode
+  // and measure every update without keeping the document (SessionConfig::replica). 0 = all.
+  uint32_t replicas = 0;
   // Rooms are <room_prefix><i>, i from 0. Empty: "bench-<6 random hex digits>-", so runs
   // against one server never share rooms.
   std::string room_prefix;

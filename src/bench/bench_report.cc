@@ -97,6 +97,7 @@ std::string FormatJson(const BenchReport& r) {
   j.Num("connected", t.synced);
   j.Num("rooms", uint64_t{r.rooms});
   j.Num("room_size", uint64_t{r.room_size});
+  j.Num("replicas", uint64_t{r.replicas});
   j.Num("threads", uint64_t{r.threads});
   j.Num("doc_rate", r.doc_rate, 3);
   j.Num("presence_rate", r.presence_rate, 3);
@@ -152,7 +153,12 @@ std::string FormatTable(const BenchReport& r) {
                   r.protocol + " " + r.url + "\n";
   s += "  " + Fixed(r.doc_rate, 2) + " strokes/s and " + Fixed(r.presence_rate, 2) +
        " presence/s per user, " + Fixed(r.duration_s, 1) + " s steady after a " +
-       Fixed(r.ramp_s, 1) + " s ramp, " + std::to_string(r.threads) + " threads\n\n";
+       Fixed(r.ramp_s, 1) + " s ramp, " + std::to_string(r.threads) + " threads\n";
+  if (r.replicas < r.room_size) {
+    s += "  " + std::to_string(r.replicas) + " users per room keep a replica; the others decode " +
+         "and measure every update without keeping the document\n";
+  }
+  s += "\n";
   s += "connected     " + std::to_string(t.synced) + "/" + std::to_string(r.users) +
        ", all synced after " + (r.connect_all_ms ? Fixed(*r.connect_all_ms, 0) + " ms" : "-") +
        "; per user p50 " + Cell(Ms(t.connect_latency, 0.5), 1, 0) + " ms, p99 " +
@@ -180,6 +186,10 @@ std::string FormatTable(const BenchReport& r) {
   s += std::string("converged     ") + (r.converged ? "yes" : "NO") + " (" +
        std::to_string(r.rooms_verified) + " rooms compared";
   if (r.rooms_diverged > 0) s += ", " + std::to_string(r.rooms_diverged) + " diverged";
+  const std::optional<double> delivered = Delivery(t.doc_received, t.doc_expected);
+  if (r.rooms_diverged > 0 && delivered && *delivered < 1) {
+    s += "; expected when strokes were not delivered: replicas that missed some differ";
+  }
   s += ")\n";
   return s;
 }

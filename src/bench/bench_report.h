@@ -19,6 +19,7 @@ struct BenchReport {
   uint32_t users = 0;
   uint32_t rooms = 0;
   uint32_t room_size = 0;
+  uint32_t replicas = 0;  // users per room keeping a full replica (room_size: all)
   uint32_t threads = 0;
   double doc_rate = 0;
   double presence_rate = 0;

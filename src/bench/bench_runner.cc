@@ -138,7 +138,7 @@ void CheckConvergence(const std::vector<std::shared_ptr<VirtualUser>>& users, co
     const uint32_t end = std::min<uint32_t>(o.users, first + o.room_size);
     for (uint32_t u = first; u < end; ++u) {
       VirtualUser& user = *users[u];
-      if (!user.healthy()) continue;
+      if (!user.healthy() || !user.session().config().replica) continue;
       std::string j = user.session().StrokesJson();
       std::vector<uint8_t> s = user.session().doc().EncodeStateVector();
       if (replicas++ == 0) {
@@ -200,6 +200,7 @@ Result<BenchReport> Run(const BenchOptions& o, std::ostream* log) {
     plan.session.token = o.token;
     plan.session.user = i;
     plan.session.peers = members - 1;
+    plan.session.replica = o.replicas == 0 || i - room * o.room_size < o.replicas;
     const uint64_t id = static_cast<uint32_t>(client_base + i);
     plan.session.client_id = id != 0 ? id : uint64_t{1} << 32;
     plan.session.seed = rng();
@@ -278,6 +279,7 @@ Result<BenchReport> Run(const BenchOptions& o, std::ostream* log) {
   report.users = o.users;
   report.rooms = rooms;
   report.room_size = o.room_size;
+  report.replicas = o.replicas == 0 ? o.room_size : std::min(o.replicas, o.room_size);
   report.threads = threads;
   report.doc_rate = o.doc_rate;
   report.presence_rate = o.presence_rate;

@@ -43,6 +43,28 @@ TEST(BenchRunnerTest, FullDeliveryThroughARelay) {
   EXPECT_FALSE(r->server_cpu_pct.has_value());
 }
 
+TEST(BenchRunnerTest, ReceiversWithoutReplicasCountTheSame) {
+  testing::TestRelay relay;
+  BenchOptions o = Small(relay.port());
+  o.replicas = 2;  // of 3 per room
+  Result<BenchReport> r = RunBench(o, nullptr);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const LoadStats& t = r->totals;
+  EXPECT_EQ(t.synced, 12u);
+  EXPECT_EQ(t.errors(), 0u);
+  EXPECT_GT(t.doc_sent, 50u);
+  EXPECT_EQ(t.doc_received, t.doc_expected);
+  EXPECT_EQ(t.acks, t.doc_sent);
+  EXPECT_EQ(r->replicas, 2u);
+  EXPECT_TRUE(r->converged);  // the two replicas of each room
+  EXPECT_EQ(r->rooms_verified, 4u);
+  o.replicas = 1;  // nothing left to compare
+  r = RunBench(o, nullptr);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->totals.doc_received, r->totals.doc_expected);
+  EXPECT_EQ(r->rooms_verified, 0u);
+}
+
 TEST(BenchRunnerTest, ServerClosingIsCountedWithItsCode) {
   testing::TestRelay relay(/*close_code=*/4321);
   BenchOptions o = Small(relay.port());

@@ -29,12 +29,7 @@ ClientSession::ClientSession(SessionConfig config, LoadStats* stats, Progress* p
   cursor_y_ = coord(rng_);
   doc_.GetArray(kStrokesRoot).type()->Observe([this](const crdt::TypeEvent& ev) {
     if (ev.transaction == nullptr || ev.transaction->local()) return;
-    for (int64_t sent : RemoteStrokeTimes(*ev.transaction, doc_.client_id())) {
-      if (sent < config_.measure_from_us) continue;
-      stats_->doc_latency.Record(now_us_ - sent);
-      stats_->doc_received++;
-      progress_->doc_received.fetch_add(1, std::memory_order_relaxed);
-    }
+    for (int64_t sent : RemoteStrokeTimes(*ev.transaction, doc_.client_id())) RecordStroke(sent);
   });
 }
 
@@ -159,8 +154,12 @@ Status ClientSession::OnSync(std::span<const uint8_t> payload, uint64_t offset, 
     }
     case protocol::SyncMessageType::kStep2:
     case protocol::SyncMessageType::kUpdate: {
-      if (config_.protocol == WireProtocol::kYws) AckEcho(sync->payload, now_us);
-      SYMPHONY_RETURN_IF_ERROR(ApplyRemoteUpdate(sync->payload, now_us));
+      if (!config_.replica) {
+        SYMPHONY_RETURN_IF_ERROR(ScanRemoteUpdate(sync->payload, now_us));
+      } else {
+        if (config_.protocol == WireProtocol::kYws) AckEcho(sync->payload, now_us);
+        SYMPHONY_RETURN_IF_ERROR(ApplyRemoteUpdate(sync->payload, now_us));
+      }
       if (sync->type == protocol::SyncMessageType::kStep2 && !synced_) {
         synced_ = true;
         stats_->synced++;
@@ -179,13 +178,34 @@ Status ClientSession::ApplyRemoteUpdate(std::span<const uint8_t> update, int64_t
   return doc_.ApplyUpdate(update, crdt::UpdateFormat::kV1, this);
 }
 
+Status ClientSession::ScanRemoteUpdate(std::span<const uint8_t> update, int64_t now_us) {
+  now_us_ = now_us;
+  Result<StrokeScan> scan = ScanStrokes(update, doc_.client_id(), &seen_);
+  if (!scan.ok()) return scan.status();
+  for (int64_t sent : scan->times) RecordStroke(sent);
+  if (config_.protocol == WireProtocol::kYws && scan->own_end > 0) AckUpTo(scan->own_end, now_us);
+  return Status::Ok();
+}
+
+void ClientSession::RecordStroke(int64_t sent_us) {
+  if (sent_us < config_.measure_from_us) return;
+  stats_->doc_latency.Record(now_us_ - sent_us);
+  stats_->doc_received++;
+  progress_->doc_received.fetch_add(1, std::memory_order_relaxed);
+}
+
 void ClientSession::AckEcho(std::span<const uint8_t> update, int64_t now_us) {
   if (pending_acks_.empty()) return;
   Result<crdt::UpdateMeta> meta = crdt::ParseUpdateMeta(update, crdt::UpdateFormat::kV1);
   if (!meta.ok()) return;  // ApplyUpdate reports it
   auto to = meta->to.find(doc_.client_id());
   if (to == meta->to.end()) return;
-  while (!pending_acks_.empty() && pending_acks_.front().first < to->second) {
+  AckUpTo(to->second, now_us);
+}
+
+// Our strokes below `own_end` came back: each pending one is acknowledged.
+void ClientSession::AckUpTo(crdt::Clock own_end, int64_t now_us) {
+  while (!pending_acks_.empty() && pending_acks_.front().first < own_end) {
     const int64_t sent = pending_acks_.front().second;
     pending_acks_.pop_front();
     if (sent > 0) {

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "bench/load_stats.h"
+#include "bench/whiteboard.h"
 #include "crdt/doc.h"
 #include "protocol/awareness.h"
 #include "util/status.h"
@@ -43,6 +44,10 @@ struct SessionConfig {
   crdt::ClientId client_id = 0;  // 0: random
   uint64_t seed = 1;             // stroke shapes and cursor moves
   int64_t measure_from_us = 0;   // ignore content sent before this
+  // true: apply every update to a full replica of the room's document (a Yjs client). false: a
+  // receiver that decodes every update to measure it but keeps only its own strokes, so a
+  // generator can drive rooms of hundreds without holding hundreds of copies (--replicas).
+  bool replica = true;
 };
 
 class ClientSession {
@@ -76,6 +81,10 @@ class ClientSession {
                 std::vector<Bytes>* out);
   Status OnAwareness(std::span<const uint8_t> update, int64_t now_us);
   Status ApplyRemoteUpdate(std::span<const uint8_t> update, int64_t now_us);
+  // The receive path without a replica: one decoding pass measures the strokes and the echo.
+  Status ScanRemoteUpdate(std::span<const uint8_t> update, int64_t now_us);
+  void RecordStroke(int64_t sent_us);
+  void AckUpTo(crdt::Clock own_end, int64_t now_us);
   void AckEcho(std::span<const uint8_t> update, int64_t now_us);
   void AckSyncStatus(int64_t now_us);
   void BeginSync(std::vector<Bytes>* out);
@@ -94,6 +103,7 @@ class ClientSession {
   uint64_t strokes_ = 0;
   uint64_t aw_clock_ = 0;
   std::string aw_state_ = "null";
+  SeenClocks seen_;  // without a replica: what was counted
   int cursor_x_ = 0, cursor_y_ = 0;
   // Strokes waiting for their ack: y-websocket (our clock, sent), Hocuspocus (sent; 0 for a
   // SyncStatus that measures nothing, e.g. the one for our step 2).

@@ -113,6 +113,54 @@ TEST(ClientSessionTest, YwsHandshakeStrokesPresenceAndEcho) {
   EXPECT_EQ(yws::Parse(out[0])->type, yws::MessageType::kAwareness);
 }
 
+TEST(ClientSessionTest, ReceiverWithoutReplicaMeasuresEachStrokeOnce) {
+  Progress progress;
+  User a(&progress, Config(WireProtocol::kYws, 0, 11));
+  SessionConfig light = Config(WireProtocol::kYws, 1, 22);
+  light.replica = false;
+  User b(&progress, light);
+  HandshakeYws(a, kT0, kT0 + 1000);
+  HandshakeYws(b, kT0, kT0 + 1000);
+
+  std::vector<Bytes> out;
+  const Bytes s1 = a.session.MakeStroke(kT0 + 10'000, true);
+  ASSERT_TRUE(b.session.OnMessage(s1, kT0 + 10'400, &out).ok());
+  EXPECT_EQ(b.stats.doc_received, 1u);
+  EXPECT_EQ(b.stats.doc_latency.max(), 400);
+  ASSERT_TRUE(b.session.OnMessage(s1, kT0 + 11'000, &out).ok());  // a duplicate
+  EXPECT_EQ(b.stats.doc_received, 1u);
+
+  // A's whole state as one step 2 (its strokes merged): only the new stroke counts.
+  (void)a.session.MakeStroke(kT0 + 12'000, true);
+  ASSERT_TRUE(b.session
+                  .OnMessage(yws::SyncStep2(a.session.doc().EncodeStateAsUpdate()), kT0 + 12'300,
+                             &out)
+                  .ok());
+  EXPECT_EQ(b.stats.doc_received, 2u);
+  EXPECT_EQ(b.stats.doc_latency.max(), 400);
+  EXPECT_EQ(b.stats.doc_latency.count(), 2u);
+
+  // B's own stroke coming back is its ack, not a receipt; a replica applies b's strokes.
+  const Bytes own = b.session.MakeStroke(kT0 + 20'000, true);
+  ASSERT_TRUE(b.session.OnMessage(own, kT0 + 20'700, &out).ok());
+  EXPECT_EQ(b.stats.acks, 1u);
+  EXPECT_EQ(b.stats.ack_latency.max(), 700);
+  EXPECT_EQ(b.stats.doc_received, 2u);
+  ASSERT_TRUE(a.session.OnMessage(own, kT0 + 20'100, &out).ok());
+  EXPECT_EQ(a.stats.doc_received, 1u);
+  EXPECT_NE(a.session.StrokesJson().find("u1-1"), std::string::npos);
+  // ...but b keeps only its own.
+  EXPECT_EQ(b.session.StrokesJson().find("u0-"), std::string::npos);
+
+  // Bytes a replica would refuse fail here too.
+  Result<yws::Message> m = yws::Parse(s1);
+  ASSERT_TRUE(m.ok());
+  Result<protocol::SyncMessage> sync = protocol::DecodeSyncMessage(m->payload);
+  ASSERT_TRUE(sync.ok());
+  const Bytes update(sync->payload.begin(), sync->payload.end() - 6);
+  EXPECT_FALSE(b.session.OnMessage(yws::Update(update), kT0 + 30'000, &out).ok());
+}
+
 TEST(ClientSessionTest, YwsMalformedAndDenied) {
   Progress progress;
   User a(&progress, Config(WireProtocol::kYws, 0, 11));

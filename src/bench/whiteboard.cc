@@ -1,5 +1,6 @@
 #include "bench/whiteboard.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -9,6 +10,8 @@
 #include "crdt/struct_store.h"
 #include "crdt/transaction.h"
 #include "crdt/types/array.h"
+#include "crdt/lib0/decoder.h"
+#include "crdt/lib0/encoder.h"
 
 namespace symphony::bench {
 
@@ -86,6 +89,147 @@ std::vector<int64_t> RemoteStrokeTimes(crdt::Transaction& tr, crdt::ClientId own
     }
   }
   return out;
+}
+
+crdt::Clock& SeenClocks::operator[](crdt::ClientId client) {
+  auto it = std::lower_bound(ends_.begin(), ends_.end(), client,
+                             [](const auto& e, crdt::ClientId c) { return e.first < c; });
+  if (it == ends_.end() || it->first != client) it = ends_.insert(it, {client, 0});
+  return it->second;
+}
+
+namespace {
+
+// One Any of a ContentAny: an object's "t" if it is a positive number; the rest is skipped.
+std::optional<int64_t> ReadStrokeTime(crdt::lib0::Decoder& d) {
+  crdt::lib0::Decoder probe = d;
+  if (probe.ReadUint8() != 118) {  // not an object
+    d.SkipAny();
+    return std::nullopt;
+  }
+  (void)d.ReadUint8();
+  const uint64_t entries = d.ReadVarUint();
+  if (entries > d.remaining() / 2) {
+    d.Fail(StatusCode::kOverflow, "stroke object longer than the update");
+    return std::nullopt;
+  }
+  std::optional<int64_t> sent;
+  for (uint64_t i = 0; i < entries && !d.failed(); ++i) {
+    const bool is_t = d.ReadVarStringView() == "t";
+    probe = d;
+    const uint8_t tag = probe.ReadUint8();
+    if (!is_t || (tag != 123 && tag != 125)) {
+      d.SkipAny(63);
+      if (is_t) sent.reset();  // a later "t" wins, as in JS
+      continue;
+    }
+    (void)d.ReadUint8();
+    const double t = tag == 123 ? d.ReadFloat64() : static_cast<double>(d.ReadVarInt());
+    sent = t > 0 ? std::optional<int64_t>(static_cast<int64_t>(t)) : std::nullopt;
+  }
+  return sent;
+}
+
+}  // namespace
+
+Result<StrokeScan> ScanStrokes(std::span<const uint8_t> update, crdt::ClientId own,
+                               SeenClocks* seen) {
+  // The v1 struct layout (Yjs writeStructs): per client, its structs from a start clock; each
+  // struct an info byte, then origins / parent as the info bits say, then its content.
+  crdt::lib0::Decoder d(update);
+  StrokeScan scan;
+  const uint64_t clients = d.ReadVarUint();
+  for (uint64_t c = 0; c < clients && !d.failed(); ++c) {
+    const uint64_t structs = d.ReadVarUint();
+    const crdt::ClientId client = d.ReadVarUint();
+    crdt::Clock clock = d.ReadVarUint();
+    if (structs > d.remaining()) return Status(StatusCode::kOverflow, "more structs than bytes");
+    crdt::Clock* next = client == own ? nullptr : &(*seen)[client];
+    auto skip_id = [&d] {
+      (void)d.ReadVarUint();  // client
+      (void)d.ReadVarUint();  // clock
+    };
+    for (uint64_t k = 0; k < structs && !d.failed(); ++k) {
+      const uint8_t info = d.ReadUint8();
+      const uint8_t ref = info & 0x1f;
+      uint64_t length = 1;
+      if (info == 10) {  // Skip: a gap, not content
+        clock += d.ReadVarUint();
+        continue;
+      }
+      if (ref == 0) {  // GC: content gone, clocks used
+        length = d.ReadVarUint();
+      } else {
+        if (info & 0x80) skip_id();  // origin
+        if (info & 0x40) skip_id();  // right origin
+        if ((info & 0xc0) == 0) {
+          if (d.ReadVarUint() == 1) {
+            (void)d.ReadVarStringView();  // root type name
+          } else {
+            skip_id();  // parent item
+          }
+          if (info & 0x20) (void)d.ReadVarStringView();  // map key
+        }
+      }
+      switch (ref) {
+        case 0:
+          break;
+        case 1:  // deleted
+          length = d.ReadVarUint();
+          break;
+        case 2:  // JSON
+          length = d.ReadVarUint();
+          if (length > d.remaining()) return Status(StatusCode::kOverflow, "JSON past the end");
+          for (uint64_t i = 0; i < length; ++i) (void)d.ReadVarStringView();
+          break;
+        case 3:  // binary
+          (void)d.ReadVarUint8Array();
+          break;
+        case 4:  // string: its length counts UTF-16 units
+          length = crdt::lib0::Utf16Length(d.ReadVarStringView());
+          break;
+        case 5:  // embed
+          (void)d.ReadVarStringView();
+          break;
+        case 6:  // format: key and value
+          (void)d.ReadVarStringView();
+          (void)d.ReadVarStringView();
+          break;
+        case 7: {  // type
+          const uint64_t type_ref = d.ReadVarUint();
+          if (type_ref == 3 || type_ref == 5) (void)d.ReadVarStringView();  // XML tag / hook name
+          break;
+        }
+        case 8: {  // Any: the strokes
+          length = d.ReadVarUint();
+          if (length > d.remaining()) return Status(StatusCode::kOverflow, "Any past the end");
+          const uint64_t first = next != nullptr && *next > clock ? *next - clock : 0;
+          for (uint64_t i = 0; i < length && !d.failed(); ++i) {
+            if (next == nullptr || i < first) {
+              d.SkipAny();
+            } else if (std::optional<int64_t> t = ReadStrokeTime(d)) {
+              scan.times.push_back(*t);
+            }
+          }
+          break;
+        }
+        case 9:  // subdocument
+          (void)d.ReadVarStringView();
+          d.SkipAny();
+          break;
+        default:
+          return Status(StatusCode::kInvalid, "unknown content type " + std::to_string(ref));
+      }
+      clock += length;
+      if (next == nullptr) {
+        scan.own_end = std::max(scan.own_end, clock);
+      } else {
+        *next = std::max(*next, clock);
+      }
+    }
+  }
+  if (d.failed()) return d.status();
+  return scan;
 }
 
 std::string PresenceJson(uint32_t user, int x, int y, int64_t sent_us) {

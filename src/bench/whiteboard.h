@@ -13,12 +13,14 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "crdt/doc.h"
 #include "crdt/id.h"
+#include "util/status.h"
 
 namespace symphony::bench {
 
@@ -33,6 +35,29 @@ std::vector<uint8_t> PushStroke(crdt::Doc& doc, uint32_t user, uint64_t seq, int
 // must be a transaction that just ended (call it from an observer of the "strokes" array).
 // Strokes without a positive "t" are skipped.
 std::vector<int64_t> RemoteStrokeTimes(crdt::Transaction& tr, crdt::ClientId own);
+
+// Per client, the end of what earlier updates covered. A sorted vector: a room has at most a
+// thousand clients, and a receiver looks one up for every struct it reads.
+class SeenClocks {
+ public:
+  crdt::Clock& operator[](crdt::ClientId client);
+
+ private:
+  std::vector<std::pair<crdt::ClientId, crdt::Clock>> ends_;
+};
+
+// What a client that keeps no replica reads from a received update (v1), in one decoding pass.
+struct StrokeScan {
+  std::vector<int64_t> times;  // send times of strokes by other clients, first seen in this update
+  crdt::Clock own_end = 0;     // the end of `own`'s structs in the update; 0 if it holds none
+};
+// Walks every struct of `update` without building any (the Any content of strokes is skipped
+// but for "t"), checking the layout and bounds as it goes: truncated or malformed bytes are an
+// error. `seen` holds, per client, the end of what earlier updates covered; only the part of a
+// struct past it counts, and it moves to the struct's end. Strokes without a positive "t" are
+// skipped, as in RemoteStrokeTimes. The delete set is not read.
+Result<StrokeScan> ScanStrokes(std::span<const uint8_t> update, crdt::ClientId own,
+                               SeenClocks* seen);
 
 // The colour of a user, "#rrggbb", stable per user index.
 std::string UserColor(uint32_t user);

@@ -90,6 +90,12 @@ void RegisterBenchCommand(CLI::App& app, CommandRunner* runner) {
       ->capture_default_str()
       ->type_name("K")
       ->group("Load");
+  cmd->add_option("--replicas", o.replicas,
+                  "Users per room that keep a full replica; the others decode and measure every "
+                  "update without keeping the document (0: all)")
+      ->capture_default_str()
+      ->type_name("R")
+      ->group("Load");
   cmd->add_option("--doc-rate", o.doc_rate, "Document updates (strokes) per second per user")
       ->capture_default_str()
       ->type_name("U")

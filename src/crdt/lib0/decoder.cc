@@ -333,6 +333,84 @@ Any Decoder::ReadAnyAt(int depth, int max_depth) {
   }
 }
 
+void Decoder::SkipAny(int max_depth) {
+  // The containers being read, innermost last: entries still to read, and whether each entry
+  // starts with a key. An explicit stack instead of ReadAnyAt's recursion.
+  struct Open {
+    uint64_t left;
+    bool object;
+  };
+  std::vector<Open> open;
+  open.reserve(8);
+  for (;;) {
+    if (!open.empty() && open.back().object) (void)ReadVarStringView();  // the entry's key
+    const size_t start = pos_;
+    const uint8_t tag = ReadUint8();
+    if (failed()) return;
+    switch (tag) {
+      case 127:
+      case 126:
+      case 121:
+      case 120:
+        break;
+      case 125: {
+        bool neg;
+        (void)ReadVarIntSignMagnitude(&neg);
+        break;
+      }
+      case 124:
+        (void)ReadFloat32();
+        break;
+      case 123:
+        (void)ReadFloat64();
+        break;
+      case 122:
+        (void)ReadBigInt64();
+        break;
+      case 119:
+        (void)ReadVarStringView();
+        break;
+      case 118:
+      case 117: {
+        const bool object = tag == 118;
+        if (static_cast<int64_t>(open.size()) >= max_depth) {
+          FailAt(StatusCode::kLimit, "any nested deeper than " + std::to_string(max_depth), start);
+          return;
+        }
+        const size_t count_at = pos_;
+        const uint64_t n = ReadVarUint();
+        if (failed()) return;
+        // Each object entry takes at least two bytes (key length, value tag), each element one.
+        if (n > (size_ - pos_) / (object ? 2 : 1)) {
+          FailAt(StatusCode::kOverflow,
+                 std::string(object ? "object of " : "array of ") + std::to_string(n) +
+                     (object ? " entries" : " elements") + " exceeds the input",
+                 count_at);
+          return;
+        }
+        if (n > 0) {
+          open.push_back({n, object});
+          continue;  // its first entry
+        }
+        break;
+      }
+      case 116:
+        (void)ReadVarUint8Array();
+        break;
+      default:
+        FailAt(StatusCode::kInvalid, "unknown any type tag " + std::to_string(tag), start);
+        return;
+    }
+    if (failed()) return;
+    // A whole value was read: it counts for the innermost container, which may be done too.
+    for (;;) {
+      if (open.empty()) return;
+      if (--open.back().left > 0) break;
+      open.pop_back();
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 void RleDecoder::Refill() {

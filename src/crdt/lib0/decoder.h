@@ -81,6 +81,10 @@ class Decoder {
   // the last value, and "__proto__" keys are dropped (obj[key] = v sets the prototype in JS, it
   // does not create a property).
   Any ReadAny(int max_depth = 64);
+  // Moves past one Any without building it: the same bytes consumed and the same errors as
+  // ReadAny, allocating only its stack of open containers (for readers that need a field or two
+  // of large content).
+  void SkipAny(int max_depth = 64);
 
  private:
   uint64_t ReadVarUintSlow();

@@ -164,6 +164,55 @@ TEST(Decoder, AnyObjectKeyOrderAndProto) {
   EXPECT_EQ(StringifyJson(obj), R"({"0":4,"1":2,"b":5})");
 }
 
+// SkipAny against ReadAny on the same bytes: same position after, same error.
+void ExpectSkipMatchesRead(const std::vector<uint8_t>& b, int max_depth = 64) {
+  Decoder read(b);
+  read.ReadAny(max_depth);
+  Decoder skip(b);
+  skip.SkipAny(max_depth);
+  EXPECT_EQ(skip.failed(), read.failed());
+  if (read.failed()) {
+    EXPECT_EQ(skip.status().ToString(), read.status().ToString());
+  } else {
+    EXPECT_EQ(skip.pos(), read.pos());
+  }
+}
+
+TEST(Decoder, SkipAnyConsumesWhatReadAnyReads) {
+  Any stroke = Any::MakeObject();
+  stroke.Set("id", Any::String("u1-1"));
+  stroke.Set("points", Any::MakeArray({Any::MakeArray({Any::Number(1), Any::Number(2.5)}),
+                                       Any::MakeArray({}), Any::MakeObject()}));
+  stroke.Set("big", Any::BigInt(-7));
+  stroke.Set("bytes", Any::Bytes({1, 2, 3}));
+  stroke.Set("flags", Any::MakeArray({Any::Bool(true), Any::Bool(false), Any::Null(), Any()}));
+  stroke.Set("t", Any::Number(1.7e15));
+  Encoder e;
+  e.WriteAny(stroke);
+  e.WriteAny(Any::String("after"));
+  ExpectSkipMatchesRead(e.bytes());
+  Decoder d(e.bytes());
+  d.SkipAny();
+  EXPECT_EQ(d.ReadAny(), Any::String("after"));  // stopped right after the first value
+  // Every truncation fails the same way.
+  for (size_t n = 0; n + 1 < e.bytes().size(); ++n) {
+    ExpectSkipMatchesRead(std::vector<uint8_t>(e.bytes().begin(), e.bytes().begin() + n));
+  }
+  // Bounds, depth, tags and bad UTF-8 in keys and strings.
+  ExpectSkipMatchesRead(B({117, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20}));
+  ExpectSkipMatchesRead(B({118, 3, 0, 126, 0, 126}));
+  ExpectSkipMatchesRead(B({116, 10, 1, 2}));
+  ExpectSkipMatchesRead(B({118, 1, 1, 0xff, 126}));
+  ExpectSkipMatchesRead(B({119, 2, 0xc3, 0x28}));
+  ExpectSkipMatchesRead(B({117, 2, 126, 115}));
+  std::vector<uint8_t> deep;
+  for (int i = 0; i < 100; ++i) deep.insert(deep.end(), {117, 1});
+  deep.push_back(126);
+  ExpectSkipMatchesRead(deep, 64);
+  ExpectSkipMatchesRead(deep, 100);
+  ExpectSkipMatchesRead(deep, 101);
+}
+
 TEST(RleDecoders, EmptyStreamsFail) {
   RleDecoder r({});
   r.Read();
